@@ -1,0 +1,114 @@
+//! The `human` format: miette's graphical reports with source snippets, labels and help.
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use super::Summary;
+use crate::check::FileReport;
+
+/// The width reports are wrapped at, fixed so that output does not depend on the terminal.
+const WIDTH: usize = 100;
+
+/// Renders every diagnostic as a report, then a one-line summary when there was any.
+pub fn render_human(reports: &[FileReport], color: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(WIDTH).with_links(false);
+    let mut out = String::new();
+    for report in reports {
+        let source = NamedSource::new(&report.path, report.text.clone());
+        for diagnostic in &report.diagnostics {
+            let report_diagnostic = Report { diagnostic, source: &source, text: &report.text };
+            // Rendering into a String cannot fail; fall back to the message if it ever does.
+            if handler.render_report(&mut out, &report_diagnostic).is_err() {
+                out.push_str(&diagnostic.message);
+            }
+            out.push('\n');
+        }
+    }
+    let summary = Summary::of(reports);
+    if summary.errors + summary.warnings + summary.infos > 0 {
+        out.push_str(&summary_line(&summary));
+        out.push('\n');
+    }
+    out
+}
+
+fn summary_line(summary: &Summary) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{} in {}: {}, {}, {}",
+        plural(summary.errors + summary.warnings + summary.infos, "problem"),
+        plural(summary.files, "file"),
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        plural(summary.infos, "info")
+    )
+}
+
+/// One diagnostic with its file, as miette wants it.
+struct Report<'a> {
+    diagnostic: &'a salesproc_parser::Diagnostic,
+    source: &'a NamedSource<String>,
+    text: &'a str,
+}
+
+impl Report<'_> {
+    /// A span clamped to the text and widened to character boundaries, so that miette never
+    /// slices inside a character.
+    fn span(&self, span: salesproc_parser::Span) -> SourceSpan {
+        let mut start = span.start.min(self.text.len());
+        let mut end = span.end.clamp(start, self.text.len());
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        SourceSpan::new(start.into(), end - start)
+    }
+}
+
+impl std::fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.diagnostic.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            salesproc_parser::Severity::Error => miette::Severity::Error,
+            salesproc_parser::Severity::Warning => miette::Severity::Warning,
+            salesproc_parser::Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = LabeledSpan::new_primary_with_span(None, self.span(self.diagnostic.span));
+        let secondary = self
+            .diagnostic
+            .labels
+            .iter()
+            .map(|label| LabeledSpan::new_with_span(Some(label.message.clone()), self.span(label.span)));
+        Some(Box::new(std::iter::once(primary).chain(secondary)))
+    }
+}

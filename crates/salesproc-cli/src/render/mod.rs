@@ -1,0 +1,56 @@
+//! Output formats: each turns the checked files' reports into text.
+
+mod human;
+mod json;
+mod short;
+
+use std::io::IsTerminal;
+
+use crate::args::Format;
+use crate::check::FileReport;
+
+pub use human::render_human;
+pub use json::render_json;
+pub use short::render_short;
+
+/// Renders `reports` in `format`. `color` applies to the human format only.
+pub fn render(format: Format, reports: &[FileReport], color: bool) -> String {
+    match format {
+        Format::Human => render_human(reports, color),
+        Format::Short => render_short(reports),
+        Format::Json => render_json(reports),
+    }
+}
+
+/// Whether to colour human output: only on a terminal, and never when `NO_COLOR` is set.
+pub fn color_wanted() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// Counts of diagnostics by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Files checked.
+    pub files: usize,
+    /// Error-level diagnostics.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Infos.
+    pub infos: usize,
+}
+
+impl Summary {
+    /// Counts the diagnostics of `reports`.
+    pub fn of(reports: &[FileReport]) -> Summary {
+        let mut summary = Summary { files: reports.len(), ..Summary::default() };
+        for diagnostic in reports.iter().flat_map(|r| &r.diagnostics) {
+            match diagnostic.severity {
+                salesproc_parser::Severity::Error => summary.errors += 1,
+                salesproc_parser::Severity::Warning => summary.warnings += 1,
+                salesproc_parser::Severity::Info => summary.infos += 1,
+            }
+        }
+        summary
+    }
+}
