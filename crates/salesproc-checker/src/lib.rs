@@ -1,17 +1,73 @@
 //! The salesproc checker: runs the process rules on a resolved model.
 //!
 //! It reads only the typed model built by `salesproc-parser`; it never sees text or syntax.
+//!
+//! - [`registry`] lists every rule; each lives in its own file under `rules/`.
+//! - [`context::Context`] is what a rule reads: the model plus everything computed once per
+//!   process (each guard's satisfiability, the live transitions, reachability).
+//! - [`solver`] decides whether a conjunction of criteria can hold.
 #![warn(missing_docs)]
 
+pub mod context;
+pub mod docs;
+pub mod graph;
+pub mod registry;
+mod rules;
+pub mod solver;
+
 use salesproc_parser::model::Model;
+use salesproc_parser::syntax::Date;
 use salesproc_parser::Diagnostic;
 
-/// Settings that change what the rules report.
-#[derive(Clone, Debug, Default)]
-pub struct Options {}
+pub use registry::{Rule, RULES};
 
-/// Runs every process rule on `model` and returns what they found, in no particular order.
+/// Settings that change what the rules report.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Today's date, for `stale-review`; `None` skips that rule.
+    pub today: Option<Date>,
+    /// Limits of `process-too-complex`.
+    pub limits: Limits,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { today: None, limits: Limits::default() }
+    }
+}
+
+/// The limits of `process-too-complex`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Most non-terminal stages (default 12).
+    pub max_stages: usize,
+    /// Most activities in one stage (default 7).
+    pub max_activities_per_stage: usize,
+    /// Most required fields in one stage (default 10).
+    pub max_required_fields_per_stage: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_stages: 12, max_activities_per_stage: 7, max_required_fields_per_stage: 10 }
+    }
+}
+
+/// Runs every process rule on `model` with its default severity and returns what they found,
+/// in registry order.
 pub fn check(model: &Model, options: &Options) -> Vec<Diagnostic> {
-    let _ = (model, options);
-    Vec::new()
+    let Some(process) = &model.process else {
+        return Vec::new();
+    };
+    let context = context::Context::new(model, process, options);
+    let mut diagnostics = Vec::new();
+    for rule in RULES {
+        let start = diagnostics.len();
+        (rule.check)(&context, &mut diagnostics);
+        for diagnostic in &mut diagnostics[start..] {
+            diagnostic.rule = rule.name;
+            diagnostic.severity = rule.default_severity;
+        }
+    }
+    diagnostics
 }

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use salesproc_checker::Options;
 use salesproc_parser::source::{decode, LineIndex};
 use salesproc_parser::{Diagnostic, Severity};
 
@@ -23,10 +24,10 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks one file's bytes. `path` is only used for display.
-pub fn check_bytes(path: &str, bytes: &[u8]) -> FileReport {
+/// Checks one file's bytes with `options`. `path` is only used for display.
+pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> FileReport {
     let (text, mut diagnostics) = match decode(bytes) {
-        Ok(text) => (text.to_string(), analyze(text)),
+        Ok(text) => (text.to_string(), analyze(text, options)),
         Err(diagnostic) => (String::from_utf8_lossy(bytes).into_owned(), vec![diagnostic]),
     };
     diagnostics.sort_by(|a, b| (a.span.start, a.rule, a.span.end).cmp(&(b.span.start, b.rule, b.span.end)));
@@ -34,11 +35,11 @@ pub fn check_bytes(path: &str, bytes: &[u8]) -> FileReport {
     FileReport { path: path.to_string(), text, lines, diagnostics }
 }
 
-fn analyze(text: &str) -> Vec<Diagnostic> {
+fn analyze(text: &str, options: &Options) -> Vec<Diagnostic> {
     let analysis = salesproc_parser::analyze(text);
     let mut diagnostics = analysis.diagnostics;
     if let Some(model) = &analysis.model {
-        diagnostics.extend(salesproc_checker::check(model, &salesproc_checker::Options::default()));
+        diagnostics.extend(salesproc_checker::check(model, options));
     }
     diagnostics
 }
@@ -52,10 +53,11 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> u8 {
             return EXIT_FAILURE;
         }
     };
+    let options = Options { today: today(), ..Options::default() };
     let mut reports = Vec::with_capacity(files.len());
     for file in &files {
         match std::fs::read(file) {
-            Ok(bytes) => reports.push(check_bytes(&display_path(file), &bytes)),
+            Ok(bytes) => reports.push(check_bytes(&display_path(file), &bytes, &options)),
             Err(error) => {
                 eprintln!("salesproc: cannot read `{}`: {error}", file.display());
                 return EXIT_FAILURE;
@@ -89,4 +91,23 @@ pub fn display_path(path: &Path) -> String {
 /// Whether `format` is a machine format (colour never applies).
 pub fn is_machine(format: Format) -> bool {
     !matches!(format, Format::Human)
+}
+
+/// Today's date for `stale-review`: `SALESPROC_TODAY` (YYYY-MM-DD) when set, else the system
+/// clock's date in UTC.
+pub fn today() -> Option<salesproc_parser::syntax::Date> {
+    if let Some(value) = std::env::var_os("SALESPROC_TODAY") {
+        return parse_date(&value.to_string_lossy());
+    }
+    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    salesproc_parser::syntax::Date::from_days_since_epoch((seconds / 86_400) as i64)
+}
+
+/// Reads a `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> Option<salesproc_parser::syntax::Date> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    salesproc_parser::syntax::Date::new(year, month, day)
 }
