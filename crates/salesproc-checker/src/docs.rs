@@ -63,7 +63,9 @@ pub fn explain(rule: &Rule) -> String {
             out.push_str("    ");
             out.push_str(line);
         } else if let Some(heading) = line.strip_prefix("## ") {
-            out.push('\n');
+            if !out.ends_with("\n\n") {
+                out.push('\n');
+            }
             out.push_str(heading);
             out.push('\n');
             out.push_str(&"-".repeat(heading.chars().count()));

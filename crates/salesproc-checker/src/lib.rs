@@ -22,18 +22,12 @@ use salesproc_parser::Diagnostic;
 pub use registry::{Rule, RULES};
 
 /// Settings that change what the rules report.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Options {
     /// Today's date, for `stale-review`; `None` skips that rule.
     pub today: Option<Date>,
     /// Limits of `process-too-complex`.
     pub limits: Limits,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { today: None, limits: Limits::default() }
-    }
 }
 
 /// The limits of `process-too-complex`.

@@ -18,6 +18,13 @@ pub struct Cli {
 pub enum Command {
     /// Check files and directories for problems in their sales processes.
     Check(CheckArgs),
+    /// List every rule with its default severity and what it finds.
+    Rules,
+    /// Explain a rule: what it does, why it matters, an example, and how to fix it.
+    Explain {
+        /// The rule's name, as in `salesproc rules` (for example `unreachable-stage`).
+        rule: String,
+    },
 }
 
 /// `salesproc check`

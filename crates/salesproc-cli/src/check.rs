@@ -45,11 +45,11 @@ fn analyze(text: &str, options: &Options) -> Vec<Diagnostic> {
 }
 
 /// Runs `check` and writes its output to `out`; returns the exit code.
-pub fn run(args: &CheckArgs, out: &mut dyn Write) -> u8 {
+pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let files = match crate::files::collect(&args.paths) {
         Ok(files) => files,
         Err(error) => {
-            eprintln!("salesproc: cannot read `{}`: {}", error.path.display(), error.error);
+            let _ = writeln!(err, "salesproc: cannot read `{}`: {}", error.path.display(), error.error);
             return EXIT_FAILURE;
         }
     };
@@ -59,7 +59,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> u8 {
         match std::fs::read(file) {
             Ok(bytes) => reports.push(check_bytes(&display_path(file), &bytes, &options)),
             Err(error) => {
-                eprintln!("salesproc: cannot read `{}`: {error}", file.display());
+                let _ = writeln!(err, "salesproc: cannot read `{}`: {error}", file.display());
                 return EXIT_FAILURE;
             }
         }

@@ -14,15 +14,17 @@ pub struct PathError {
     pub error: std::io::Error,
 }
 
-/// Expands `paths` into the files to check, sorted within each directory so the order never
-/// depends on the file system. A file given by name is checked whatever its extension.
-/// Directories are walked without following symbolic links, so a link loop cannot trap the walk.
+/// Expands `paths` into the files to check. A file given by name is checked whatever its
+/// extension; directories are searched for `*.salesproc` files with the `ignore` crate, which
+/// skips hidden entries and honours `.gitignore` (inside a git repository) and `.ignore` files,
+/// as ripgrep does. Files found under one directory are sorted by path, so the order never
+/// depends on the file system; symbolic links are not followed.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathError> {
     let mut files = Vec::new();
     for path in paths {
         let metadata = std::fs::metadata(path).map_err(|error| PathError { path: path.clone(), error })?;
         if metadata.is_dir() {
-            walk(path, &mut files).map_err(|error| PathError { path: path.clone(), error })?;
+            files.extend(walk(path).map_err(|error| PathError { path: path.clone(), error })?);
         } else {
             files.push(path.clone());
         }
@@ -30,23 +32,15 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathError> {
     Ok(files)
 }
 
-fn walk(root: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut pending = vec![root.to_path_buf()];
+fn walk(root: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let entry = entry?;
-            let file_type = entry.file_type()?;
-            let path = entry.path();
-            let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            if file_type.is_dir() && !hidden {
-                pending.push(path);
-            } else if file_type.is_file() && path.extension().is_some_and(|e| e == EXTENSION) {
-                found.push(path);
-            }
+    for entry in ignore::WalkBuilder::new(root).follow_links(false).build() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let is_file = entry.file_type().is_some_and(|t| t.is_file());
+        if is_file && entry.path().extension().is_some_and(|e| e == EXTENSION) {
+            found.push(entry.into_path());
         }
     }
     found.sort();
-    files.extend(found);
-    Ok(())
+    Ok(found)
 }

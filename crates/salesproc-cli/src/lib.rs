@@ -6,6 +6,7 @@
 
 pub mod args;
 pub mod check;
+pub mod explain;
 pub mod files;
 pub mod render;
 
@@ -22,21 +23,32 @@ pub const EXIT_FINDINGS: u8 = 1;
 /// Exit code: the run itself failed (bad arguments, unreadable path).
 pub const EXIT_FAILURE: u8 = 2;
 
-/// Runs the command line with `args` (the program name first) and returns the exit code.
+/// Runs the command line with `args` (the program name first) on the process's standard
+/// output and error, and returns the exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let code = run_with(args, &mut stdout.lock(), &mut stderr.lock());
+    ExitCode::from(code)
+}
+
+/// Runs the command line with `args` (the program name first), writing to `out` and `err`;
+/// returns the exit code (0, 1 or 2).
+pub fn run_with(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let cli = match args::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
             let code = if error.use_stderr() { EXIT_FAILURE } else { EXIT_OK };
-            let _ = error.print();
-            return ExitCode::from(code);
+            let target: &mut dyn Write = if error.use_stderr() { err } else { out };
+            let _ = write!(target, "{}", error.render());
+            return code;
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     let code = match cli.command {
-        args::Command::Check(check) => check::run(&check, &mut out),
+        args::Command::Check(check) => check::run(&check, out, err),
+        args::Command::Rules => explain::rules(out),
+        args::Command::Explain { rule } => explain::explain(&rule, out, err),
     };
     let _ = out.flush();
-    ExitCode::from(code)
+    code
 }

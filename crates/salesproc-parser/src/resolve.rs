@@ -582,7 +582,11 @@ impl Resolver<'_> {
                         Diagnostic::error(
                             rules::TYPE_MISMATCH,
                             name.span,
-                            format!("`{}` is a {kind} field, not a bool: on its own it is not a criterion", name.text),
+                            format!(
+                                "`{}` is {} field, not a bool: on its own it is not a criterion",
+                                name.text,
+                                a(kind)
+                            ),
                         )
                         .with_help(format!(
                             "compare it with a value, as in `{} {}`, or test `{} is set`",
@@ -627,7 +631,7 @@ impl Resolver<'_> {
                         Diagnostic::error(
                             rules::TYPE_MISMATCH,
                             *op_span,
-                            format!("`{}` does not apply to `{}`, a {} field", op.as_str(), field.text, ty.keyword()),
+                            format!("`{}` does not apply to `{}`, {} field", op.as_str(), field.text, a(ty.keyword())),
                         )
                         .with_help(help),
                     );
@@ -722,11 +726,12 @@ impl Resolver<'_> {
                 let mut diagnostic = Diagnostic::error(
                     rules::TYPE_MISMATCH,
                     value.span(),
-                    format!("`{field}` is a {} field: expected {expected}, found {found}", ty.keyword()),
+                    format!("`{field}` is {} field: expected {expected}, found {found}", a(ty.keyword())),
                 );
-                if let Some(help) = value_help(ty, value) {
-                    diagnostic = diagnostic.with_help(help);
-                }
+                let help = value_help(ty, value).unwrap_or_else(|| {
+                    format!("compare `{field}` with {expected}, as in `{field} {}`", example_comparison(ty))
+                });
+                diagnostic = diagnostic.with_help(help);
                 self.push(diagnostic);
                 return None;
             }
@@ -805,4 +810,10 @@ fn minutes_of(literal: &Literal) -> Option<u64> {
         LiteralValue::Duration(minutes) => Some(minutes),
         _ => None,
     }
+}
+
+/// "a money", "an int": the type name with its article.
+fn a(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {word}")
 }

@@ -135,7 +135,8 @@ fn unknown_statement(kind: BlockKind, found: &str, span: Span) -> Diagnostic {
         } else {
             ""
         };
-        diagnostic = diagnostic.with_help(format!("`{found}` belongs in a {} block{hint}", home.noun()));
+        let article = if home == BlockKind::Activity { "an" } else { "a" };
+        diagnostic = diagnostic.with_help(format!("`{found}` belongs in {article} {} block{hint}", home.noun()));
     }
     diagnostic
 }
@@ -250,6 +251,14 @@ fn describe(positives: &[Rule]) -> String {
         if !words.contains(&word) {
             words.push(word);
         }
+    }
+    let value_words =
+        ["a number", "a percentage such as `20%`", "a duration such as `2d`", "a date such as `2026-10-01`"];
+    if value_words.iter().filter(|w| words.contains(w)).count() >= 3 {
+        words.retain(|w| {
+            !value_words.contains(w) && *w != "a string in double quotes" && *w != "`true` or `false`" && *w != "a name"
+        });
+        words.insert(0, "a value (a number, percentage, duration, date, string, `true`, `false` or enum member)");
     }
     match words.as_slice() {
         [] => String::new(),
