@@ -167,6 +167,27 @@ impl<'m> Context<'m> {
             .map(|id| (*id, self.process.transition(*id)))
     }
 
+    /// Why a transition can never fire, in the user's words, for labels; `None` when it may
+    /// fire (its guard was not proven contradictory).
+    pub fn why_dead(&self, id: TransitionId) -> Option<String> {
+        if !self.guard_answer.get(id.0.index()).is_some_and(Answer::is_unsatisfiable) {
+            return None;
+        }
+        let transition = self.process.transition(id);
+        let from = self.process.stage(transition.from);
+        let to = self.process.stage(transition.to);
+        let exits_fail = transition.kind == TransitionKind::Advance
+            && self.exits_answer.get(from.id.index()).is_some_and(Answer::is_unsatisfiable);
+        let entry_fails = self.entry_answer.get(to.id.index()).is_some_and(Answer::is_unsatisfiable);
+        Some(if exits_fail {
+            format!("the exit criteria of `{}` can never all hold", from.name)
+        } else if entry_fails {
+            format!("no deal can ever meet the entry criterion of `{}`", to.name)
+        } else {
+            "its conditions can never all hold together".to_string()
+        })
+    }
+
     /// `qualification → discovery`, for messages.
     pub fn describe_transition(&self, transition: &Transition) -> String {
         format!("{} → {}", self.process.stage(transition.from).name, self.process.stage(transition.to).name)
@@ -178,6 +199,27 @@ impl<'m> Context<'m> {
             Origin::Requires(_, field) => format!("`{}` is required", self.model.field(field.field).name),
             _ => format!("`{}`", conjunct.expr.display(self.model)),
         }
+    }
+}
+
+/// Names for a message: "`a`", "`a` and `b`", "`a`, `b` and `c`", at most five and then
+/// "and 3 more".
+pub fn name_list(names: &[&str]) -> String {
+    name_list_of(names, names.len())
+}
+
+/// Like [`name_list`], for the first few of `total` names: the ones not given count as "more".
+pub fn name_list_of(names: &[&str], total: usize) -> String {
+    const SHOWN: usize = 5;
+    let mut shown: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    let more = total.max(names.len()).saturating_sub(shown.len());
+    if more > 0 {
+        shown.push(format!("{more} more"));
+    }
+    match shown.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     }
 }
 

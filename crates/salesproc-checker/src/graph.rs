@@ -58,6 +58,45 @@ pub fn live_components(process: &Process, live: &LiveEdges) -> Vec<Vec<StageId>>
         .collect()
 }
 
+/// The strongly connected components of the live graph, with what the loop rules need to
+/// walk them as a graph of their own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Condensation {
+    /// The components, each a list of stages. The order is petgraph's: a component comes after
+    /// every component it leads to (reverse topological order), so a walk in this order sees
+    /// the stages a component leads to before the component itself.
+    pub components: Vec<Vec<StageId>>,
+    /// Per stage: the index of its component.
+    pub component_of: Vec<usize>,
+    /// Per component: whether a deal can go round in it, that is whether it has more than one
+    /// stage or a live transition from its one stage to itself.
+    pub cyclic: Vec<bool>,
+}
+
+/// The live graph's strongly connected components (Tarjan), indexed both ways, with which
+/// ones are loops. Linear in stages plus transitions.
+pub fn condensation(process: &Process, live: &LiveEdges) -> Condensation {
+    let components = live_components(process, live);
+    let mut component_of = vec![0; process.graph.0.node_count()];
+    for (index, component) in components.iter().enumerate() {
+        for stage in component {
+            if let Some(slot) = component_of.get_mut(stage.index()) {
+                *slot = index;
+            }
+        }
+    }
+    let mut cyclic: Vec<bool> = components.iter().map(|c| c.len() > 1).collect();
+    for edge in process.graph.0.edge_references() {
+        let is_live = live.get(edge.id().index()).copied().unwrap_or(false);
+        if is_live && edge.source() == edge.target() {
+            if let Some(flag) = component_of.get(edge.source().index()).and_then(|c| cyclic.get_mut(*c)) {
+                *flag = true;
+            }
+        }
+    }
+    Condensation { components, component_of, cyclic }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,7 +108,7 @@ mod tests {
         analysis.model.and_then(|m| m.process).expect("a process")
     }
 
-    const LOOP: &str = "process \"p\" {\n  role r\n  start stage a { owner r\n    advance to b\n  }\n  stage b { owner r\n    advance to c\n  }\n  stage c { owner r\n    advance to b\n    route to won\n  }\n  stage won { terminal won }\n  stage island { owner r\n    advance to won\n  }\n}\n";
+    const LOOP: &str = "process \"p\" {\n  role r\n  start stage a {\n    owner r\n    advance to b\n  }\n  stage b {\n    owner r\n    advance to c\n  }\n  stage c {\n    owner r\n    advance to b\n    route to won\n  }\n  stage won { terminal won }\n  stage island {\n    owner r\n    advance to won\n  }\n}\n";
 
     #[test]
     fn reach_and_reverse_reach() {
@@ -96,5 +135,38 @@ mod tests {
             component.sort();
         }
         assert_eq!(loops, vec![vec![StageId(1), StageId(2)]]);
+    }
+
+    #[test]
+    fn condensation_orders_components_after_what_they_lead_to() {
+        let process = process(LOOP);
+        let live = vec![true; process.graph.0.edge_count()];
+        let cond = condensation(&process, &live);
+        let a = cond.component_of[0];
+        let b = cond.component_of[1];
+        let c = cond.component_of[2];
+        let won = cond.component_of[3];
+        let island = cond.component_of[4];
+        assert_eq!(b, c, "b and c form one loop");
+        assert!(cond.cyclic[b]);
+        assert!(!cond.cyclic[a] && !cond.cyclic[won] && !cond.cyclic[island]);
+        // a leads to the loop, which leads to won; the island leads to won.
+        assert!(won < b && b < a && won < island);
+        // Cutting b → c (edge 1) breaks the loop.
+        let mut cut = live.clone();
+        cut[1] = false;
+        let cond = condensation(&process, &cut);
+        assert!(cond.cyclic.iter().all(|c| !c));
+    }
+
+    #[test]
+    fn a_live_self_loop_is_a_loop_and_a_dead_one_is_not() {
+        let text = "process \"p\" {\n  role r\n  start stage a {\n    owner r\n    route to a\n    advance to won\n  }\n  stage won { terminal won }\n}\n";
+        let process = process(text);
+        let live = vec![true; process.graph.0.edge_count()];
+        let cond = condensation(&process, &live);
+        assert!(cond.cyclic[cond.component_of[0]]);
+        let cond = condensation(&process, &[false, true]);
+        assert!(!cond.cyclic[cond.component_of[0]]);
     }
 }

@@ -14,12 +14,15 @@ pub mod graph;
 pub mod registry;
 mod rules;
 pub mod solver;
+pub mod suppress;
+
+use std::collections::BTreeMap;
 
 use salesproc_parser::model::Model;
 use salesproc_parser::syntax::Date;
-use salesproc_parser::Diagnostic;
+use salesproc_parser::{Diagnostic, Severity};
 
-pub use registry::{Rule, RULES};
+pub use registry::{Check, Rule, RULES};
 
 /// Settings that change what the rules report.
 #[derive(Clone, Debug, Default)]
@@ -28,6 +31,16 @@ pub struct Options {
     pub today: Option<Date>,
     /// Limits of `process-too-complex`.
     pub limits: Limits,
+    /// Severities set by configuration: `None` switches a rule off. Rules not listed keep their
+    /// default severity.
+    pub severities: BTreeMap<&'static str, Option<Severity>>,
+}
+
+impl Options {
+    /// The severity `rule` reports with under these options, or `None` when it is off.
+    pub fn severity(&self, rule: &Rule) -> Option<Severity> {
+        self.severities.get(rule.name).copied().unwrap_or(Some(rule.default_severity))
+    }
 }
 
 /// The limits of `process-too-complex`.
@@ -47,8 +60,8 @@ impl Default for Limits {
     }
 }
 
-/// Runs every process rule on `model` with its default severity and returns what they found,
-/// in registry order.
+/// Runs every process rule that is not switched off on `model` and returns what they found,
+/// in registry order, each with its configured severity.
 pub fn check(model: &Model, options: &Options) -> Vec<Diagnostic> {
     let Some(process) = &model.process else {
         return Vec::new();
@@ -56,11 +69,12 @@ pub fn check(model: &Model, options: &Options) -> Vec<Diagnostic> {
     let context = context::Context::new(model, process, options);
     let mut diagnostics = Vec::new();
     for rule in RULES {
+        let (Check::Model(check), Some(severity)) = (rule.check, options.severity(rule)) else { continue };
         let start = diagnostics.len();
-        (rule.check)(&context, &mut diagnostics);
+        check(&context, &mut diagnostics);
         for diagnostic in &mut diagnostics[start..] {
             diagnostic.rule = rule.name;
-            diagnostic.severity = rule.default_severity;
+            diagnostic.severity = severity;
         }
     }
     diagnostics

@@ -18,9 +18,19 @@ pub struct Rule {
     pub summary: &'static str,
     /// The doc comment: sections *What it does*, *Why it matters*, *Example*, *How to fix*.
     pub doc: &'static str,
-    /// Pushes a diagnostic per finding. The caller sets `rule` and `severity`, so a check only
-    /// says what it found and where.
-    pub check: fn(&Context, &mut Vec<Diagnostic>),
+    /// How the rule runs.
+    pub check: Check,
+}
+
+/// How a rule runs.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// On the model: pushes a diagnostic per finding. The caller sets `rule` and `severity`, so
+    /// a check only says what it found and where.
+    Model(fn(&Context, &mut Vec<Diagnostic>)),
+    /// After every other rule, on their diagnostics and the file's suppression comments (see
+    /// [`crate::suppress`]): only `unused-suppression`.
+    AfterSuppression,
 }
 
 impl std::fmt::Debug for Rule {
@@ -47,7 +57,25 @@ macro_rules! declare_rule {
             default_severity: salesproc_parser::Severity::$severity,
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
-            check: $check,
+            check: $crate::registry::Check::Model($check),
+        };
+    };
+    (
+        $(#[doc = $doc:literal])*
+        pub(crate) static $ident:ident = {
+            name: $name:literal,
+            severity: $severity:ident,
+            summary: $summary:literal,
+            runs: after_suppression $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        pub(crate) static $ident: $crate::registry::Rule = $crate::registry::Rule {
+            name: $name,
+            default_severity: salesproc_parser::Severity::$severity,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+            check: $crate::registry::Check::AfterSuppression,
         };
     };
 }

@@ -1,15 +1,22 @@
-//! `salesproc check`: read, analyze and check each file, then print every diagnostic.
+//! `salesproc check`: find the files, read their configuration, check them in parallel, print
+//! every diagnostic in a stable order.
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use salesproc_checker::Options;
 use salesproc_parser::source::{decode, LineIndex};
-use salesproc_parser::{Diagnostic, Severity};
+use salesproc_parser::syntax::Date;
+use salesproc_parser::{Diagnostic, Severity, Span};
 
-use crate::args::{CheckArgs, Format};
+use crate::args::{CheckArgs, ColorChoice, Deny};
+use crate::config::{Config, Discovery};
 use crate::render;
 use crate::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
+
+/// Files larger than this are refused with a diagnostic before they are read.
+pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 /// One checked file: its name as shown, its text, and its diagnostics in output order.
 #[derive(Debug)]
@@ -24,58 +31,192 @@ pub struct FileReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Checks one file's bytes with `options`. `path` is only used for display.
-pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> FileReport {
-    let (text, mut diagnostics) = match decode(bytes) {
-        Ok(text) => (text.to_string(), analyze(text, options)),
-        Err(diagnostic) => (String::from_utf8_lossy(bytes).into_owned(), vec![diagnostic]),
-    };
-    diagnostics.sort_by(|a, b| (a.span.start, a.rule, a.span.end).cmp(&(b.span.start, b.rule, b.span.end)));
-    let lines = LineIndex::new(&text);
-    FileReport { path: path.to_string(), text, lines, diagnostics }
+impl FileReport {
+    fn new(path: &str, text: String, mut diagnostics: Vec<Diagnostic>) -> FileReport {
+        diagnostics.sort_by(|a, b| (a.span.start, a.rule, a.span.end).cmp(&(b.span.start, b.rule, b.span.end)));
+        let lines = LineIndex::new(&text);
+        FileReport { path: path.to_string(), text, lines, diagnostics }
+    }
 }
 
-fn analyze(text: &str, options: &Options) -> Vec<Diagnostic> {
+/// Checks one file's bytes with `options`. `path` is only used for display.
+pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> FileReport {
+    match decode(bytes) {
+        Ok(text) => {
+            let diagnostics = check_text(text, options);
+            FileReport::new(path, text.to_string(), diagnostics)
+        }
+        Err(diagnostic) => FileReport::new(path, String::from_utf8_lossy(bytes).into_owned(), vec![diagnostic]),
+    }
+}
+
+/// Every diagnostic for one file's text: the front end's, then (when the model could be built)
+/// the process rules', with suppression comments applied.
+pub fn check_text(text: &str, options: &Options) -> Vec<Diagnostic> {
     let analysis = salesproc_parser::analyze(text);
     let mut diagnostics = analysis.diagnostics;
+    let model_built = analysis.model.is_some();
     if let Some(model) = &analysis.model {
         diagnostics.extend(salesproc_checker::check(model, options));
     }
-    diagnostics
+    let lines = LineIndex::new(text);
+    salesproc_checker::suppress::apply(diagnostics, &analysis.tree.suppressions, model_built, options, &|offset| {
+        lines.line(offset)
+    })
+}
+
+/// Something to check: a file on disk or standard input.
+#[derive(Debug)]
+enum Input {
+    File(PathBuf),
+    Stdin,
+}
+
+/// A file with the options it is checked with.
+struct Job {
+    input: Input,
+    shown: String,
+    options: Options,
 }
 
 /// Runs `check` and writes its output to `out`; returns the exit code.
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let files = match crate::files::collect(&args.paths) {
-        Ok(files) => files,
-        Err(error) => {
-            let _ = writeln!(err, "salesproc: cannot read `{}`: {}", error.path.display(), error.error);
-            return EXIT_FAILURE;
-        }
-    };
-    let options = Options { today: today(), ..Options::default() };
-    let mut reports = Vec::with_capacity(files.len());
-    for file in &files {
-        match std::fs::read(file) {
-            Ok(bytes) => reports.push(check_bytes(&display_path(file), &bytes, &options)),
-            Err(error) => {
-                let _ = writeln!(err, "salesproc: cannot read `{}`: {error}", file.display());
+    match plan(args) {
+        Ok(jobs) => {
+            let reports = check_all(jobs);
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => render::color_wanted(),
+            };
+            let rendered = render::render(args.format, &reports, color, args.quiet);
+            if out.write_all(rendered.as_bytes()).is_err() {
                 return EXIT_FAILURE;
             }
+            exit_code(&reports, args.deny == Some(Deny::Warnings))
+        }
+        Err(message) => {
+            let _ = writeln!(err, "salesproc: {message}");
+            EXIT_FAILURE
         }
     }
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
-    let rendered = render::render(args.format, &reports, render::color_wanted());
-    if out.write_all(rendered.as_bytes()).is_err() {
-        return EXIT_FAILURE;
-    }
-    exit_code(&reports)
 }
 
-/// 1 when any diagnostic is an error, else 0.
-pub fn exit_code(reports: &[FileReport]) -> u8 {
-    let errors = reports.iter().flat_map(|r| &r.diagnostics).any(|d| d.severity == Severity::Error);
-    if errors {
+/// Works out every file to check and its options; an error here is a failed run (exit 2).
+fn plan(args: &CheckArgs) -> Result<Vec<Job>, String> {
+    let today = args.today.or_else(today);
+    let base = Options { today, ..Options::default() };
+    let fixed = match &args.config {
+        Some(path) => Some(Config::load(path).map_err(|e| format!("invalid configuration {e}"))?.apply(&base)),
+        None => None,
+    };
+    let mut discovery = Discovery::default();
+    let mut options_for = |file: &Path| -> Result<Options, String> {
+        if let Some(options) = &fixed {
+            return Ok(options.clone());
+        }
+        match discovery.for_file(file).map_err(|e| format!("invalid configuration {e}"))? {
+            Some((_, config)) => Ok(config.apply(&base)),
+            None => Ok(base.clone()),
+        }
+    };
+    let mut jobs = Vec::new();
+    let mut stdin_seen = false;
+    for path in &args.paths {
+        if path.as_os_str() == "-" {
+            if std::mem::replace(&mut stdin_seen, true) {
+                return Err("standard input (`-`) can be given only once".into());
+            }
+            let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
+            let options = options_for(&name)?;
+            jobs.push(Job { input: Input::Stdin, shown: display_path(&name), options });
+            continue;
+        }
+        let files = crate::files::collect(std::slice::from_ref(path))
+            .map_err(|e| format!("cannot read `{}`: {}", e.path.display(), e.error))?;
+        for file in files {
+            let options = options_for(&file)?;
+            jobs.push(Job { shown: display_path(&file), input: Input::File(file), options });
+        }
+    }
+    Ok(jobs)
+}
+
+/// Checks every job on all cores; the reports come back sorted by path, whatever the timing.
+fn check_all(jobs: Vec<Job>) -> Vec<FileReport> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
+    let next = AtomicUsize::new(0);
+    let mut reports: Vec<(usize, FileReport)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(job) = jobs.get(index) else { break };
+                        done.push((index, check_job(job)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    reports.sort_by(|(a_index, a), (b_index, b)| a.path.cmp(&b.path).then(a_index.cmp(b_index)));
+    reports.into_iter().map(|(_, report)| report).collect()
+}
+
+fn check_job(job: &Job) -> FileReport {
+    match read_input(&job.input) {
+        Ok(bytes) => check_bytes(&job.shown, &bytes, &job.options),
+        Err(message) => FileReport::new(
+            &job.shown,
+            String::new(),
+            vec![Diagnostic::error(salesproc_parser::diagnostic::rules::UNREADABLE_FILE, Span::at(0), message)
+                .with_help("check that the file exists, is readable, and is a .salesproc text file")],
+        ),
+    }
+}
+
+fn read_input(input: &Input) -> Result<Vec<u8>, String> {
+    match input {
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .take(MAX_FILE_SIZE + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            if bytes.len() as u64 > MAX_FILE_SIZE {
+                return Err(too_large(None));
+            }
+            Ok(bytes)
+        }
+        Input::File(path) => {
+            let size = std::fs::metadata(path).map_err(|e| format!("cannot read this file: {e}"))?.len();
+            if size > MAX_FILE_SIZE {
+                return Err(too_large(Some(size)));
+            }
+            std::fs::read(path).map_err(|e| format!("cannot read this file: {e}"))
+        }
+    }
+}
+
+fn too_large(size: Option<u64>) -> String {
+    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    match size {
+        Some(size) => format!(
+            "this file is {:.1} MiB, more than the {:.0} MiB salesproc reads; it was not read",
+            mib(size),
+            mib(MAX_FILE_SIZE)
+        ),
+        None => format!("standard input is more than the {:.0} MiB salesproc reads", mib(MAX_FILE_SIZE)),
+    }
+}
+
+/// 1 when any diagnostic is an error (or, with `deny_warnings`, a warning), else 0.
+pub fn exit_code(reports: &[FileReport], deny_warnings: bool) -> u8 {
+    let failing = |severity: Severity| severity == Severity::Error || (deny_warnings && severity == Severity::Warning);
+    if reports.iter().flat_map(|r| &r.diagnostics).any(|d| failing(d.severity)) {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -88,26 +229,21 @@ pub fn display_path(path: &Path) -> String {
     text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }
 
-/// Whether `format` is a machine format (colour never applies).
-pub fn is_machine(format: Format) -> bool {
-    !matches!(format, Format::Human)
-}
-
 /// Today's date for `stale-review`: `SALESPROC_TODAY` (YYYY-MM-DD) when set, else the system
 /// clock's date in UTC.
-pub fn today() -> Option<salesproc_parser::syntax::Date> {
+pub fn today() -> Option<Date> {
     if let Some(value) = std::env::var_os("SALESPROC_TODAY") {
         return parse_date(&value.to_string_lossy());
     }
     let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
-    salesproc_parser::syntax::Date::from_days_since_epoch((seconds / 86_400) as i64)
+    Date::from_days_since_epoch((seconds / 86_400) as i64)
 }
 
 /// Reads a `YYYY-MM-DD` date.
-pub fn parse_date(text: &str) -> Option<salesproc_parser::syntax::Date> {
+pub fn parse_date(text: &str) -> Option<Date> {
     let mut parts = text.trim().splitn(3, '-');
     let year = parts.next()?.parse().ok()?;
     let month = parts.next()?.parse().ok()?;
     let day = parts.next()?.parse().ok()?;
-    salesproc_parser::syntax::Date::new(year, month, day)
+    Date::new(year, month, day)
 }

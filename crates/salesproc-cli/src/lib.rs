@@ -6,9 +6,11 @@
 
 pub mod args;
 pub mod check;
+pub mod config;
 pub mod explain;
 pub mod files;
 pub mod render;
+pub mod yaml;
 
 use std::ffi::OsString;
 use std::io::Write;

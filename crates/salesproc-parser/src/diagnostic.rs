@@ -169,6 +169,8 @@ pub mod rules {
     pub const INVALID_TERMINAL: &str = "invalid-terminal";
     /// A `use` file cannot be imported.
     pub const IMPORT_ERROR: &str = "import-error";
+    /// A file found in a checked directory cannot be read, or is too large to read.
+    pub const UNREADABLE_FILE: &str = "unreadable-file";
 
     /// Every front-end rule with a one-line summary, in the order of the contract.
     pub const ALL: &[(&str, &str)] = &[
@@ -179,5 +181,6 @@ pub mod rules {
         (TYPE_MISMATCH, "A criterion compares a field with a value of the wrong type."),
         (INVALID_TERMINAL, "A terminal stage has transitions, exit criteria or requires."),
         (IMPORT_ERROR, "A `use` file is missing, not importable, outside the tree, or in a cycle."),
+        (UNREADABLE_FILE, "A file to check cannot be read, or is larger than the size limit."),
     ];
 }

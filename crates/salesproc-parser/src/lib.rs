@@ -20,6 +20,7 @@ mod parse;
 mod resolve;
 pub mod source;
 pub mod suggest;
+pub mod suppression;
 pub mod syntax;
 mod syntax_error;
 

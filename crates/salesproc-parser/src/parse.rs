@@ -23,10 +23,20 @@ pub struct Parsed {
 /// parses is in the tree, and every one that does not yields one diagnostic.
 pub fn parse(text: &str) -> Parsed {
     let layout = layout(text);
+    let statement_starts: Vec<usize> = layout
+        .pieces
+        .iter()
+        .filter_map(|piece| match piece {
+            Piece::Statement { span, .. } => Some(span.start),
+            Piece::Close(_) => None,
+        })
+        .collect();
+    let (suppressions, suppression_errors) =
+        crate::suppression::extract(text, &layout.comments, &statement_starts);
     let mut builder = Builder {
         text,
         diagnostics: layout.errors,
-        file: SourceFile { comments: layout.comments, ..SourceFile::default() },
+        file: SourceFile { comments: layout.comments, suppressions, ..SourceFile::default() },
         frames: Vec::new(),
     };
     for piece in layout.pieces {
@@ -37,6 +47,7 @@ pub fn parse(text: &str) -> Parsed {
     }
     builder.finish(&layout.unclosed);
     let mut diagnostics = builder.diagnostics;
+    diagnostics.extend(suppression_errors);
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end));
     let is_empty = builder.file.processes.is_empty()
         && builder.file.roles.is_empty()

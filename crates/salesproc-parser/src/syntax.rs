@@ -93,7 +93,8 @@ impl Date {
         let day = doy - (153 * mp + 2) / 5 + 1;
         let month = if mp < 10 { mp + 3 } else { mp - 9 };
         let year = yoe + era * 400 + i64::from(month <= 2);
-        Date::new(u16::try_from(year).ok()?, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
+        let year = u16::try_from(year).ok().filter(|y| *y <= 9999)?;
+        Date::new(year, u8::try_from(month).ok()?, u8::try_from(day).ok()?)
     }
 }
 
@@ -116,6 +117,8 @@ pub struct SourceFile {
     pub processes: Vec<ProcessDecl>,
     /// Every comment, in order, `#` included.
     pub comments: Vec<Span>,
+    /// The suppression comments (`# salesproc: allow(...)`), in order.
+    pub suppressions: Vec<crate::suppression::Suppression>,
     /// Names declared by statements that did not parse. Resolution does not report references
     /// to them as undefined: the syntax error already covers them.
     pub damaged_names: std::collections::BTreeSet<String>,
@@ -501,5 +504,8 @@ mod tests {
             let date = Date::from_days_since_epoch(days).unwrap();
             assert_eq!(date.days_since_epoch(), days, "{date}");
         }
+        let last = Date::new(9999, 12, 31).unwrap().days_since_epoch();
+        assert!(Date::from_days_since_epoch(last).is_some());
+        assert!(Date::from_days_since_epoch(last + 1).is_none(), "years have four digits");
     }
 }

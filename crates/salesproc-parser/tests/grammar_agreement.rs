@@ -27,7 +27,12 @@ fn salesproc_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn agree(name: &str, text: &str) -> Result<(), String> {
     let parsed = parse(text);
-    let syntax_errors: Vec<_> = parsed.diagnostics.iter().filter(|d| d.rule == "syntax-error").collect();
+    // Suppression comments are comments to the grammar; a malformed one is the parser's concern.
+    let syntax_errors: Vec<_> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "syntax-error" && !parsed.tree.comments.contains(&d.span))
+        .collect();
     let empty = parsed.tree.processes.is_empty()
         && parsed.tree.roles.is_empty()
         && parsed.tree.fields.is_empty()

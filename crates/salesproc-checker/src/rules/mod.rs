@@ -22,6 +22,7 @@ mod unreachable_stage;
 mod unsatisfiable_criteria;
 mod unused_field;
 mod unused_role;
+pub(crate) mod unused_suppression;
 
 use crate::registry::Rule;
 
@@ -48,4 +49,5 @@ pub(crate) static ALL: &[&Rule] = &[
     &unused_field::RULE,
     &process_too_complex::RULE,
     &stale_review::RULE,
+    &unused_suppression::RULE,
 ];

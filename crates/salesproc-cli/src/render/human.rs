@@ -8,7 +8,7 @@ use crate::check::FileReport;
 /// The width reports are wrapped at, fixed so that output does not depend on the terminal.
 const WIDTH: usize = 100;
 
-/// Renders every diagnostic as a report, then a one-line summary when there was any.
+/// Renders every diagnostic as a report.
 pub fn render_human(reports: &[FileReport], color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(WIDTH).with_links(false);
@@ -24,12 +24,16 @@ pub fn render_human(reports: &[FileReport], color: bool) -> String {
             out.push('\n');
         }
     }
-    let summary = Summary::of(reports);
-    if summary.errors + summary.warnings + summary.infos > 0 {
-        out.push_str(&summary_line(&summary));
-        out.push('\n');
-    }
     out
+}
+
+/// The closing line, when there was anything to report.
+pub fn summary(reports: &[FileReport]) -> String {
+    let summary = Summary::of(reports);
+    if summary.errors + summary.warnings + summary.infos == 0 {
+        return String::new();
+    }
+    summary_line(&summary) + "\n"
 }
 
 fn summary_line(summary: &Summary) -> String {

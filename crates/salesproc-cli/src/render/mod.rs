@@ -1,7 +1,9 @@
 //! Output formats: each turns the checked files' reports into text.
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 mod short;
 
 use std::io::IsTerminal;
@@ -9,16 +11,27 @@ use std::io::IsTerminal;
 use crate::args::Format;
 use crate::check::FileReport;
 
+pub use github::render_github;
 pub use human::render_human;
 pub use json::render_json;
+pub use sarif::render_sarif;
 pub use short::render_short;
 
-/// Renders `reports` in `format`. `color` applies to the human format only.
-pub fn render(format: Format, reports: &[FileReport], color: bool) -> String {
+/// Renders `reports` in `format`. `color` and `quiet` (no summary line) apply to the human
+/// format only.
+pub fn render(format: Format, reports: &[FileReport], color: bool, quiet: bool) -> String {
     match format {
-        Format::Human => render_human(reports, color),
+        Format::Human => {
+            let mut text = render_human(reports, color);
+            if !quiet {
+                text.push_str(&human::summary(reports));
+            }
+            text
+        }
         Format::Short => render_short(reports),
         Format::Json => render_json(reports),
+        Format::Sarif => render_sarif(reports),
+        Format::Github => render_github(reports),
     }
 }
 
