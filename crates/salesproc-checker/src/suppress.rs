@@ -59,12 +59,8 @@ pub fn apply(
                 continue;
             }
             let Some(severity) = unused_severity else { continue };
-            let mut finding = unused_suppression::unused(
-                &name.text,
-                name.span,
-                suppression.span,
-                suppression.scope == SuppressionScope::File,
-            );
+            let mut finding =
+                unused_suppression::unused(&name.text, name.span, suppression.scope == SuppressionScope::File);
             finding.rule = unused_suppression::RULE.name;
             finding.severity = severity;
             // `allow-file(unused-suppression)` silences these too.
@@ -98,7 +94,8 @@ fn unknown_rule(name: &str, span: salesproc_parser::Span) -> Diagnostic {
             Some(suggestion) => format!("did you mean `{suggestion}`?"),
             None => "`salesproc rules` lists the rule names".to_string(),
         };
-        Diagnostic::error(front_end::UNDEFINED_REFERENCE, span, format!("there is no rule named `{name}`")).with_help(help)
+        Diagnostic::error(front_end::UNDEFINED_REFERENCE, span, format!("there is no rule named `{name}`"))
+            .with_help(help)
     };
     diagnostic.with_severity(Severity::Error)
 }

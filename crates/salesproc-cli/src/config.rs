@@ -103,9 +103,9 @@ impl<'de> Deserialize<'de> for Level {
             "info" => Ok(Level::On(Severity::Info)),
             "warning" => Ok(Level::On(Severity::Warning)),
             "error" => Ok(Level::On(Severity::Error)),
-            other => Err(de::Error::custom(format!(
-                "unknown severity `{other}`: expected off, info, warning or error"
-            ))),
+            other => {
+                Err(de::Error::custom(format!("unknown severity `{other}`: expected off, info, warning or error")))
+            }
         }
     }
 }
@@ -127,9 +127,7 @@ impl Config {
             Ok(config) => Ok(config.unwrap_or_default()),
             Err(error) => {
                 // serde_yaml places an error in a mapping key at the mapping; point at the key.
-                let location = key_named_in(&error.message)
-                    .and_then(|key| find_key(text, key))
-                    .or(error.location);
+                let location = key_named_in(&error.message).and_then(|key| find_key(text, key)).or(error.location);
                 Err(ConfigError { path: path.to_path_buf(), location, message: error.message })
             }
         }
@@ -225,7 +223,8 @@ mod tests {
 
     #[test]
     fn reads_rules_and_limits() {
-        let config = parse("rules:\n  thin-handoff: off\n  missing-handoff-sla: error\nlimits:\n  max-stages: 20\n").unwrap();
+        let config =
+            parse("rules:\n  thin-handoff: off\n  missing-handoff-sla: error\nlimits:\n  max-stages: 20\n").unwrap();
         assert_eq!(config.rules.get(&RuleName("thin-handoff")), Some(&Level::Off));
         assert_eq!(config.rules.get(&RuleName("missing-handoff-sla")), Some(&Level::On(Severity::Error)));
         assert_eq!(config.limits.max_stages, Some(20));

@@ -31,8 +31,7 @@ pub fn parse(text: &str) -> Parsed {
             Piece::Close(_) => None,
         })
         .collect();
-    let (suppressions, suppression_errors) =
-        crate::suppression::extract(text, &layout.comments, &statement_starts);
+    let (suppressions, suppression_errors) = crate::suppression::extract(text, &layout.comments, &statement_starts);
     let mut builder = Builder {
         text,
         diagnostics: layout.errors,

@@ -30,7 +30,11 @@ pub struct Suppression {
 
 /// Reads the suppression comments among `comments`. `statement_starts` are the offsets where
 /// statements begin, in order, to find the statement an own-line comment stands before.
-pub(crate) fn extract(text: &str, comments: &[Span], statement_starts: &[usize]) -> (Vec<Suppression>, Vec<Diagnostic>) {
+pub(crate) fn extract(
+    text: &str,
+    comments: &[Span],
+    statement_starts: &[usize],
+) -> (Vec<Suppression>, Vec<Diagnostic>) {
     let mut suppressions = Vec::new();
     let mut diagnostics = Vec::new();
     let mut lines: Option<LineIndex> = None;
@@ -51,10 +55,9 @@ pub(crate) fn extract(text: &str, comments: &[Span], statement_starts: &[usize])
                 };
                 suppressions.push(Suppression { rules: names, scope, span: *comment });
             }
-            Err(message) => diagnostics.push(
-                Diagnostic::error(rules::SYNTAX_ERROR, *comment, message)
-                    .with_help("write `# salesproc: allow(rule-name, ...) reason` or `# salesproc: allow-file(rule-name)`"),
-            ),
+            Err(message) => diagnostics.push(Diagnostic::error(rules::SYNTAX_ERROR, *comment, message).with_help(
+                "write `# salesproc: allow(rule-name, ...) reason` or `# salesproc: allow-file(rule-name)`",
+            )),
         }
     }
     (suppressions, diagnostics)
@@ -144,7 +147,9 @@ mod tests {
 
     #[test]
     fn malformed_directives_are_reported_and_ordinary_comments_ignored() {
-        let (found, errors) = read("# salesproc: alow(x)\n# salesproc: allow(\n# salesproc: allow()\n# a comment about salesproc: allow(x)\n");
+        let (found, errors) = read(
+            "# salesproc: alow(x)\n# salesproc: allow(\n# salesproc: allow()\n# a comment about salesproc: allow(x)\n",
+        );
         assert!(found.is_empty());
         assert_eq!(errors.len(), 3);
     }

@@ -53,9 +53,8 @@ declare_rule! {
 }
 
 /// The finding for rule `rule` of a suppression comment, allowed where nothing fired.
-pub(crate) fn unused(rule: &str, name: Span, comment: Span, file_wide: bool) -> Diagnostic {
+pub(crate) fn unused(rule: &str, name: Span, file_wide: bool) -> Diagnostic {
     let place = if file_wide { "anywhere in this file" } else { "on the statement it covers" };
     finding(name, format!("the suppression of `{rule}` suppresses nothing: `{rule}` reports nothing {place}"))
-        .with_label(comment, "in this suppression comment")
         .with_help(format!("remove `{rule}` from the comment, or the whole comment if it names nothing else"))
 }
