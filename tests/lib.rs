@@ -39,3 +39,50 @@ pub fn salesproc_files(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// A directory under the system's temporary directory, removed when dropped.
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// A new, empty directory whose name starts with `prefix`.
+    pub fn new(prefix: &str) -> TempDir {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("salesproc-{prefix}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+        TempDir(dir)
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// Writes `text` to `relative` inside the directory, creating parent directories.
+    pub fn write(&self, relative: &str, text: &str) -> PathBuf {
+        let path = self.0.join(relative);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("cannot create {}: {e}", parent.display()));
+        }
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs `salesproc` with `args`, `stdin` as standard input; returns (exit code, stdout, stderr).
+pub fn salesproc_with_input(args: &[&str], stdin: &[u8]) -> (u8, String, String) {
+    let mut argv: Vec<std::ffi::OsString> = vec!["salesproc".into()];
+    argv.extend(args.iter().map(std::ffi::OsString::from));
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut input = stdin;
+    let code = salesproc_cli::run_with_input(argv, &mut input, &mut out, &mut err);
+    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+}

@@ -39,7 +39,8 @@ impl FileReport {
     }
 }
 
-/// Checks one file's bytes with `options`. `path` is only used for display.
+/// Checks one file's bytes with `options`. `path` is only used for display; a file that
+/// imports others is checked with [`check_file`].
 pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> FileReport {
     match decode(bytes) {
         Ok(text) => {
@@ -50,10 +51,35 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> FileReport {
     }
 }
 
+/// Checks the file at `location` (shown as `shown`) whose bytes are `bytes`, following its `use`
+/// imports. Returns its report first, then a report for each imported file with problems.
+pub fn check_file(location: &Path, shown: &str, bytes: &[u8], options: &Options) -> Vec<FileReport> {
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err(diagnostic) => return vec![FileReport::new(shown, String::from_utf8_lossy(bytes).into_owned(), vec![diagnostic])],
+    };
+    let mut elsewhere = Vec::new();
+    let diagnostics = check_analysis(
+        text,
+        options,
+        salesproc_parser::analyze_with_imports(text, |tree| {
+            let loaded = crate::imports::load(location, shown, tree);
+            elsewhere = loaded.elsewhere;
+            (loaded.imports, loaded.here)
+        }),
+    );
+    let mut reports = vec![FileReport::new(shown, text.to_string(), diagnostics)];
+    reports.extend(elsewhere.into_iter().map(|(path, text, diagnostics)| FileReport::new(&path, text, diagnostics)));
+    reports
+}
+
 /// Every diagnostic for one file's text: the front end's, then (when the model could be built)
-/// the process rules', with suppression comments applied.
+/// the process rules', with suppression comments applied. Imports are not followed.
 pub fn check_text(text: &str, options: &Options) -> Vec<Diagnostic> {
-    let analysis = salesproc_parser::analyze(text);
+    check_analysis(text, options, salesproc_parser::analyze(text))
+}
+
+fn check_analysis(text: &str, options: &Options, analysis: salesproc_parser::Analysis) -> Vec<Diagnostic> {
     let mut diagnostics = analysis.diagnostics;
     let model_built = analysis.model.is_some();
     if let Some(model) = &analysis.model {
@@ -65,11 +91,11 @@ pub fn check_text(text: &str, options: &Options) -> Vec<Diagnostic> {
     })
 }
 
-/// Something to check: a file on disk or standard input.
+/// Something to check: a file on disk, or what was read from standard input.
 #[derive(Debug)]
 enum Input {
     File(PathBuf),
-    Stdin,
+    Stdin(Result<Vec<u8>, String>),
 }
 
 /// A file with the options it is checked with.
@@ -80,8 +106,8 @@ struct Job {
 }
 
 /// Runs `check` and writes its output to `out`; returns the exit code.
-pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    match plan(args) {
+pub fn run(args: &CheckArgs, input: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    match plan(args, input) {
         Ok(jobs) => {
             let reports = check_all(jobs);
             let color = match args.color {
@@ -103,7 +129,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 }
 
 /// Works out every file to check and its options; an error here is a failed run (exit 2).
-fn plan(args: &CheckArgs) -> Result<Vec<Job>, String> {
+fn plan(args: &CheckArgs, input: &mut dyn Read) -> Result<Vec<Job>, String> {
     let today = args.today.or_else(today);
     let base = Options { today, ..Options::default() };
     let fixed = match &args.config {
@@ -129,7 +155,7 @@ fn plan(args: &CheckArgs) -> Result<Vec<Job>, String> {
             }
             let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
             let options = options_for(&name)?;
-            jobs.push(Job { input: Input::Stdin, shown: display_path(&name), options });
+            jobs.push(Job { input: Input::Stdin(read_stdin(input)), shown: display_path(&name), options });
             continue;
         }
         let files = crate::files::collect(std::slice::from_ref(path))
@@ -146,7 +172,7 @@ fn plan(args: &CheckArgs) -> Result<Vec<Job>, String> {
 fn check_all(jobs: Vec<Job>) -> Vec<FileReport> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
     let next = AtomicUsize::new(0);
-    let mut reports: Vec<(usize, FileReport)> = std::thread::scope(|scope| {
+    let mut reports: Vec<(usize, Vec<FileReport>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
@@ -162,35 +188,62 @@ fn check_all(jobs: Vec<Job>) -> Vec<FileReport> {
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     });
-    reports.sort_by(|(a_index, a), (b_index, b)| a.path.cmp(&b.path).then(a_index.cmp(b_index)));
-    reports.into_iter().map(|(_, report)| report).collect()
+    // Job order first, so that merging is independent of thread timing.
+    reports.sort_by_key(|(index, _)| *index);
+    merge(reports.into_iter().flat_map(|(_, reports)| reports).collect())
 }
 
-fn check_job(job: &Job) -> FileReport {
+fn check_job(job: &Job) -> Vec<FileReport> {
     match read_input(&job.input) {
-        Ok(bytes) => check_bytes(&job.shown, &bytes, &job.options),
-        Err(message) => FileReport::new(
+        Ok(bytes) => {
+            let location = match &job.input {
+                Input::File(path) => path.clone(),
+                Input::Stdin(_) => PathBuf::from(&job.shown),
+            };
+            check_file(&location, &job.shown, &bytes, &job.options)
+        }
+        Err(message) => vec![FileReport::new(
             &job.shown,
             String::new(),
             vec![Diagnostic::error(salesproc_parser::diagnostic::rules::UNREADABLE_FILE, Span::at(0), message)
                 .with_help("check that the file exists, is readable, and is a .salesproc text file")],
-        ),
+        )],
     }
+}
+
+/// Merges the reports of one file that came from several jobs (a file checked directly and
+/// through an import), dropping repeated diagnostics, and sorts them by path.
+fn merge(mut reports: Vec<FileReport>) -> Vec<FileReport> {
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut merged: Vec<FileReport> = Vec::with_capacity(reports.len());
+    for report in reports {
+        match merged.last_mut() {
+            Some(last) if last.path == report.path => {
+                for diagnostic in report.diagnostics {
+                    if !last.diagnostics.contains(&diagnostic) {
+                        last.diagnostics.push(diagnostic);
+                    }
+                }
+                last.diagnostics.sort_by(|a, b| (a.span.start, a.rule, a.span.end).cmp(&(b.span.start, b.rule, b.span.end)));
+            }
+            _ => merged.push(report),
+        }
+    }
+    merged
+}
+
+fn read_stdin(input: &mut dyn Read) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    input.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read standard input: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(too_large(None));
+    }
+    Ok(bytes)
 }
 
 fn read_input(input: &Input) -> Result<Vec<u8>, String> {
     match input {
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .take(MAX_FILE_SIZE + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            if bytes.len() as u64 > MAX_FILE_SIZE {
-                return Err(too_large(None));
-            }
-            Ok(bytes)
-        }
+        Input::Stdin(read) => read.clone(),
         Input::File(path) => {
             let size = std::fs::metadata(path).map_err(|e| format!("cannot read this file: {e}"))?.len();
             if size > MAX_FILE_SIZE {

@@ -9,6 +9,7 @@ pub mod check;
 pub mod config;
 pub mod explain;
 pub mod files;
+pub mod imports;
 pub mod render;
 pub mod yaml;
 
@@ -35,8 +36,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 }
 
 /// Runs the command line with `args` (the program name first), writing to `out` and `err`;
-/// returns the exit code (0, 1 or 2).
+/// returns the exit code (0, 1 or 2). Standard input is the process's.
 pub fn run_with(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    run_with_input(args, &mut std::io::stdin(), out, err)
+}
+
+/// [`run_with`], reading what `-` stands for from `input`.
+pub fn run_with_input(
+    args: impl IntoIterator<Item = OsString>,
+    input: &mut dyn std::io::Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     let cli = match args::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -47,7 +58,7 @@ pub fn run_with(args: impl IntoIterator<Item = OsString>, out: &mut dyn Write, e
         }
     };
     let code = match cli.command {
-        args::Command::Check(check) => check::run(&check, out, err),
+        args::Command::Check(check) => check::run(&check, input, out, err),
         args::Command::Rules => explain::rules(out),
         args::Command::Explain { rule } => explain::explain(&rule, out, err),
     };

@@ -27,7 +27,7 @@ mod syntax_error;
 pub use diagnostic::{Diagnostic, Label, Loc, Severity, Span};
 pub use layout::MAX_PAREN_DEPTH;
 pub use parse::{parse, Parsed};
-pub use resolve::{resolve, Resolved};
+pub use resolve::{resolve, resolve_with_imports, ImportedFile, Resolved};
 
 /// The result of reading one file: the model when it could be built, and every front-end
 /// diagnostic.
@@ -43,9 +43,20 @@ pub struct Analysis {
 
 /// Parses and resolves a file's text.
 pub fn analyze(text: &str) -> Analysis {
+    analyze_with_imports(text, |_| (Vec::new(), Vec::new()))
+}
+
+/// Parses a file's text, asks `imports` for the files its `use` lines name (with any
+/// diagnostics about them, located in this file), and resolves it with them.
+pub fn analyze_with_imports(
+    text: &str,
+    imports: impl FnOnce(&syntax::SourceFile) -> (Vec<ImportedFile>, Vec<Diagnostic>),
+) -> Analysis {
     let parsed = parse(text);
-    let resolved = resolve(&parsed.tree);
+    let (imported, import_diagnostics) = imports(&parsed.tree);
+    let resolved = resolve_with_imports(&parsed.tree, &imported);
     let mut diagnostics = parsed.diagnostics;
+    diagnostics.extend(import_diagnostics);
     diagnostics.extend(resolved.diagnostics);
     diagnostics.sort_by_key(|d| (d.span.start, d.span.end, d.rule));
     let model = if diagnostics.is_empty() { resolved.model } else { None };

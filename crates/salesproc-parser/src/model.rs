@@ -89,6 +89,10 @@ pub struct Role {
     pub loc: Loc,
     /// The identifier as written.
     pub name_loc: Loc,
+    /// The file it was imported from with `use`, as shown in diagnostics; `None` when it is
+    /// declared in the file itself (then `loc` and `name_loc` are in that file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported_from: Option<String>,
 }
 
 /// `field id: type "Title"`
@@ -105,6 +109,9 @@ pub struct Field {
     pub loc: Loc,
     /// The identifier as written.
     pub name_loc: Loc,
+    /// The file it was imported from with `use`; `None` when declared in the file itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub imported_from: Option<String>,
 }
 
 /// The type of a field.

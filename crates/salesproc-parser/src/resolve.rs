@@ -20,8 +20,28 @@ pub struct Resolved {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The roles and fields another file contributes through `use`.
+#[derive(Clone, Debug)]
+pub struct ImportedFile {
+    /// The file as shown in messages (`roles.salesproc`).
+    pub name: String,
+    /// The `use` string in the importing file that brought it in (directly or through another
+    /// import), where a conflict with it is reported.
+    pub use_span: Span,
+    /// Its roles.
+    pub roles: Vec<RoleDecl>,
+    /// Its fields.
+    pub fields: Vec<FieldDecl>,
+}
+
 /// Resolves a syntax tree into the typed model.
 pub fn resolve(file: &SourceFile) -> Resolved {
+    resolve_with_imports(file, &[])
+}
+
+/// Resolves a syntax tree with the roles and fields of the files it imports. Imported names are
+/// declared first; a local declaration of the same name is a `duplicate-definition`.
+pub fn resolve_with_imports(file: &SourceFile, imports: &[ImportedFile]) -> Resolved {
     let mut resolver = Resolver {
         diagnostics: Vec::new(),
         roles: Vec::new(),
@@ -31,6 +51,14 @@ pub fn resolve(file: &SourceFile) -> Resolved {
         stage_index: HashMap::new(),
         damaged: file,
     };
+    for import in imports {
+        for role in &import.roles {
+            resolver.declare_imported(Namespace::Role, &role.name, import, |r| r.declare_role_from(role, Some(import)));
+        }
+        for field in &import.fields {
+            resolver.declare_imported(Namespace::Field, &field.name, import, |r| r.declare_field_from(field, Some(import)));
+        }
+    }
     for role in &file.roles {
         resolver.declare_role(role);
     }
@@ -54,6 +82,22 @@ pub fn resolve(file: &SourceFile) -> Resolved {
     }
     let model = Model { roles: resolver.roles, fields: resolver.fields, process };
     Resolved { model: Some(model), diagnostics: resolver.diagnostics }
+}
+
+/// The namespaces an import contributes to.
+#[derive(Clone, Copy)]
+enum Namespace {
+    Role,
+    Field,
+}
+
+impl Namespace {
+    fn noun(self) -> &'static str {
+        match self {
+            Namespace::Role => "role",
+            Namespace::Field => "field",
+        }
+    }
 }
 
 struct Resolver<'f> {
@@ -106,9 +150,43 @@ impl Resolver<'_> {
         }
     }
 
+    /// Declares a name from an imported file, unless an earlier import already declared it.
+    fn declare_imported(&mut self, namespace: Namespace, name: &Name, import: &ImportedFile, declare: impl FnOnce(&mut Self)) {
+        let earlier = match namespace {
+            Namespace::Role => self.role_index.get(&name.text).map(|id| self.roles[id.0 as usize].imported_from.clone()),
+            Namespace::Field => self.field_index.get(&name.text).map(|id| self.fields[id.0 as usize].imported_from.clone()),
+        };
+        match earlier {
+            None => declare(self),
+            // The same declaration reached twice (two imports share a third file) is no conflict.
+            Some(Some(from)) if from == import.name => {}
+            Some(from) => {
+                let what = namespace.noun();
+                let from = from.unwrap_or_else(|| "this file".to_string());
+                self.push(
+                    Diagnostic::error(
+                        rules::DUPLICATE_DEFINITION,
+                        import.use_span,
+                        format!("`{}` defines the {what} `{}` again: it is already defined in `{from}`", import.name, name.text),
+                    )
+                    .with_help(format!("keep one definition of the {what} `{}`", name.text)),
+                );
+            }
+        }
+    }
+
     fn declare_role(&mut self, role: &RoleDecl) {
+        self.declare_role_from(role, None);
+    }
+
+    fn declare_role_from(&mut self, role: &RoleDecl, import: Option<&ImportedFile>) {
         if let Some(first) = self.role_index.get(&role.name.text) {
-            let first = self.roles[first.0 as usize].name_loc.0;
+            let first = &self.roles[first.0 as usize];
+            if let Some(from) = first.imported_from.clone() {
+                self.duplicate_of_import("role", &role.name, &from);
+                return;
+            }
+            let first = first.name_loc.0;
             self.duplicate("role", &role.name, first);
             return;
         }
@@ -119,12 +197,22 @@ impl Resolver<'_> {
             title: role.title.as_ref().and_then(text_of),
             loc: role.span.into(),
             name_loc: role.name.span.into(),
+            imported_from: import.map(|i| i.name.clone()),
         });
     }
 
     fn declare_field(&mut self, field: &FieldDecl) {
+        self.declare_field_from(field, None);
+    }
+
+    fn declare_field_from(&mut self, field: &FieldDecl, import: Option<&ImportedFile>) {
         if let Some(first) = self.field_index.get(&field.name.text) {
-            let first = self.fields[first.0 as usize].name_loc.0;
+            let first = &self.fields[first.0 as usize];
+            if let Some(from) = first.imported_from.clone() {
+                self.duplicate_of_import("field", &field.name, &from);
+                return;
+            }
+            let first = first.name_loc.0;
             self.duplicate("field", &field.name, first);
             return;
         }
@@ -165,7 +253,19 @@ impl Resolver<'_> {
             title: field.title.as_ref().and_then(text_of),
             loc: field.span.into(),
             name_loc: field.name.span.into(),
+            imported_from: import.map(|i| i.name.clone()),
         });
+    }
+
+    fn duplicate_of_import(&mut self, what: &str, name: &Name, from: &str) {
+        self.push(
+            Diagnostic::error(
+                rules::DUPLICATE_DEFINITION,
+                name.span,
+                format!("the {what} `{}` is already defined in `{from}`, which this file imports", name.text),
+            )
+            .with_help(format!("remove this {what}, or rename it if it means something else")),
+        );
     }
 
     fn duplicate(&mut self, what: &str, name: &Name, first: Span) {

@@ -68,7 +68,9 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         mark(owner.role);
     }
     for (role, used) in cx.model.roles.iter().zip(used) {
-        if used {
+        // A shared file of roles serves many processes: one process not using all of them is
+        // expected, and the declaration is not in this file to point at.
+        if used || role.imported_from.is_some() {
             continue;
         }
         out.push(finding(*role.name_loc, format!("the role `{}` is declared but owns nothing", role.name)).with_help(

@@ -54,6 +54,7 @@ struct Tool {
 #[serde(rename_all = "camelCase")]
 struct Driver {
     name: &'static str,
+    full_name: &'static str,
     version: &'static str,
     semantic_version: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -134,6 +135,17 @@ struct Location<'a> {
 struct PhysicalLocation<'a> {
     artifact_location: ArtifactLocation,
     region: Region<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_region: Option<ContextRegion<'a>>,
+}
+
+/// Whole lines around a region.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ContextRegion<'a> {
+    start_line: usize,
+    end_line: usize,
+    snippet: Snippet<'a>,
 }
 
 #[derive(Serialize)]
@@ -207,6 +219,7 @@ pub fn render_sarif(reports: &[FileReport]) -> String {
             tool: Tool {
                 driver: Driver {
                     name: "salesproc",
+                    full_name: concat!("salesproc ", env!("CARGO_PKG_VERSION")),
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: absolute_uri(repository).map(str::to_string),
@@ -399,12 +412,19 @@ fn sentence(text: &str) -> String {
     text
 }
 
-/// The physical location of `span` in `report`'s file.
+/// The most lines a snippet shows; a longer region or context gets none.
+const MAX_SNIPPET_LINES: usize = 12;
+
+/// The physical location of `span` in `report`'s file, with the text of the span and of the
+/// whole lines around it when they are short.
 fn physical_location<'a>(report: &'a FileReport, artifact: &ArtifactLocation, span: Span) -> PhysicalLocation<'a> {
-    let start = report.lines.line_col(&report.text, span.start);
+    let text = report.text.as_str();
+    let start = report.lines.line_col(text, span.start);
     // A span never ends before it starts; clamp so that the region is never inverted.
-    let end = report.lines.line_col(&report.text, span.end.max(span.start));
-    let snippet = report.text.get(span.start..span.end).filter(|text| !text.is_empty()).map(|text| Snippet { text });
+    let end = report.lines.line_col(text, span.end.max(span.start));
+    let short = end.line - start.line < MAX_SNIPPET_LINES;
+    let snippet = text.get(span.start..span.end).filter(|snippet| short && !snippet.is_empty());
+    let context = short.then(|| line_bounds(text, span)).flatten().and_then(|(from, to)| text.get(from..to));
     PhysicalLocation {
         artifact_location: artifact.clone(),
         region: Region {
@@ -412,9 +432,27 @@ fn physical_location<'a>(report: &'a FileReport, artifact: &ArtifactLocation, sp
             start_column: start.column,
             end_line: end.line,
             end_column: end.column,
-            snippet,
+            snippet: snippet.map(|text| Snippet { text }),
         },
+        context_region: context.filter(|context| !context.is_empty()).map(|context| ContextRegion {
+            start_line: start.line,
+            end_line: start.line + context.matches('\n').count() - usize::from(context.ends_with('\n')),
+            snippet: Snippet { text: context },
+        }),
     }
+}
+
+/// The byte range of the whole lines `span` touches (the last one with its line break), or
+/// `None` when the span does not lie on character boundaries of `text`.
+fn line_bounds(text: &str, span: Span) -> Option<(usize, usize)> {
+    let (start, end) = (span.start, span.end.max(span.start));
+    let before = text.get(..start)?;
+    let from = before.rfind('\n').map_or(0, |i| i + 1);
+    // An empty span, or one that ends right after a line break, still shows the line it is on.
+    let last = if end > start && text.get(..end)?.ends_with('\n') { end - 1 } else { end };
+    let after = text.get(last..)?;
+    let to = after.find('\n').map_or(text.len(), |i| last + i + 1);
+    Some((from, to.max(from)))
 }
 
 /// The current directory, as given by the system and with symbolic links resolved, with `/`
