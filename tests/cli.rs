@@ -173,3 +173,18 @@ fn rules_and_explain() {
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `unreachable-stage`?"), "{err}");
 }
+
+#[test]
+fn the_readme_example_produces_the_output_it_shows() {
+    let readme = std::fs::read_to_string(repository().join("README.md")).expect("README.md");
+    let block = |fence: &str| -> String {
+        let start = readme.find(fence).map(|i| i + fence.len()).expect("fence in README");
+        let end = start + readme[start..].find("\n```").expect("closing fence");
+        readme[start..end].trim_start_matches('\n').to_string()
+    };
+    let example = block("```salesproc\n");
+    let shown = block("```text\n");
+    let report = salesproc_cli::check::check_bytes("inbound.salesproc", example.as_bytes(), &salesproc_tests::options());
+    let output = salesproc_cli::render::render_human(&[report], false);
+    assert!(output.contains(shown.trim_end()), "README output is stale; the tool prints:\n{output}");
+}
