@@ -188,3 +188,16 @@ fn the_readme_example_produces_the_output_it_shows() {
     let output = salesproc_cli::render::render_human(&[report], false);
     assert!(output.contains(shown.trim_end()), "README output is stale; the tool prints:\n{output}");
 }
+
+#[test]
+fn the_contracts_complete_example_checks_clean() {
+    let file = root().join("corpus/language_example.salesproc");
+    let text = std::fs::read_to_string(&file).expect("corpus file");
+    let analysis = salesproc_parser::analyze(&text);
+    assert!(analysis.diagnostics.is_empty(), "{:#?}", analysis.diagnostics);
+    let process = analysis.model.and_then(|m| m.process).expect("a process");
+    assert_eq!(process.stages.len(), 8);
+    assert_eq!(process.graph.0.edge_count(), 13);
+    let (code, out, _) = salesproc(&["check", &path(&file), "--format", "short"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
