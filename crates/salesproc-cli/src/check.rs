@@ -56,7 +56,9 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> FileReport {
 pub fn check_file(location: &Path, shown: &str, bytes: &[u8], options: &Options) -> Vec<FileReport> {
     let text = match decode(bytes) {
         Ok(text) => text,
-        Err(diagnostic) => return vec![FileReport::new(shown, String::from_utf8_lossy(bytes).into_owned(), vec![diagnostic])],
+        Err(diagnostic) => {
+            return vec![FileReport::new(shown, String::from_utf8_lossy(bytes).into_owned(), vec![diagnostic])]
+        }
     };
     let mut elsewhere = Vec::new();
     let diagnostics = check_analysis(
@@ -109,7 +111,23 @@ struct Job {
 pub fn run(args: &CheckArgs, input: &mut dyn Read, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     match plan(args, input) {
         Ok(jobs) => {
+            // `--new-only`: the files asked for, with their options, to check them at `--base` too.
+            let checked: Vec<(String, Options)> = if args.new_only {
+                jobs.iter().map(|j| (j.shown.clone(), j.options.clone())).collect()
+            } else {
+                Vec::new()
+            };
             let reports = check_all(jobs);
+            let reports = match args.new_only {
+                true => match crate::new_only::retain_new(args, reports, &checked, err) {
+                    Ok(reports) => reports,
+                    Err(message) => {
+                        let _ = writeln!(err, "salesproc: {message}");
+                        return EXIT_FAILURE;
+                    }
+                },
+                false => reports,
+            };
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
@@ -224,7 +242,8 @@ fn merge(mut reports: Vec<FileReport>) -> Vec<FileReport> {
                         last.diagnostics.push(diagnostic);
                     }
                 }
-                last.diagnostics.sort_by(|a, b| (a.span.start, a.rule, a.span.end).cmp(&(b.span.start, b.rule, b.span.end)));
+                last.diagnostics
+                    .sort_by(|a, b| (a.span.start, a.rule, a.span.end).cmp(&(b.span.start, b.rule, b.span.end)));
             }
             _ => merged.push(report),
         }

@@ -77,7 +77,13 @@ struct Walk<'a> {
 impl Walk<'_> {
     /// Follows one `use` line of `origin`. `top` is the `use` string in the checked file that
     /// led here, where problems are reported; `chain` the files being imported, for cycles.
-    fn follow(&mut self, origin: &Origin, use_line: &salesproc_parser::syntax::Literal, top: Span, chain: &mut Vec<PathBuf>) {
+    fn follow(
+        &mut self,
+        origin: &Origin,
+        use_line: &salesproc_parser::syntax::Literal,
+        top: Span,
+        chain: &mut Vec<PathBuf>,
+    ) {
         let LiteralValue::Text(relative) = &use_line.value else { return };
         let named = format!("`{relative}`");
         let via = if chain.len() > 1 { format!(" (imported by `{}`)", origin.shown) } else { String::new() };
@@ -92,7 +98,11 @@ impl Walk<'_> {
             return;
         }
         if chain.len() > MAX_IMPORT_DEPTH {
-            self.error(top, format!("imports nest more than {MAX_IMPORT_DEPTH} files deep at {named}"), "flatten the chain of imports");
+            self.error(
+                top,
+                format!("imports nest more than {MAX_IMPORT_DEPTH} files deep at {named}"),
+                "flatten the chain of imports",
+            );
             return;
         }
         let canonical = match std::fs::canonicalize(&target) {
@@ -111,7 +121,10 @@ impl Walk<'_> {
         if !canonical.starts_with(&canonical_root) {
             self.error(
                 top,
-                format!("{named}{via} leads outside the project directory `{}` through a link, so it is not read", self.root.display()),
+                format!(
+                    "{named}{via} leads outside the project directory `{}` through a link, so it is not read",
+                    self.root.display()
+                ),
                 "import only files inside the project",
             );
             return;
@@ -136,7 +149,11 @@ impl Walk<'_> {
         let text = match read(&target) {
             Ok(text) => text,
             Err(message) => {
-                self.error(top, format!("cannot import {named}{via}: {message}"), "make it a readable UTF-8 .salesproc file");
+                self.error(
+                    top,
+                    format!("cannot import {named}{via}: {message}"),
+                    "make it a readable UTF-8 .salesproc file",
+                );
                 return;
             }
         };
@@ -204,11 +221,14 @@ fn normalize(path: &Path) -> PathBuf {
     for component in path.components() {
         match component {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            // `..` of the root is the root; `..` that cannot go up in a relative path stays.
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other.as_os_str()),
         }
     }
@@ -224,5 +244,6 @@ mod tests {
         assert_eq!(normalize(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
         assert_eq!(normalize(Path::new("/a/../../etc/passwd")), PathBuf::from("/etc/passwd"));
         assert_eq!(shown_path("teams/pipeline.salesproc", "../shared/roles.salesproc"), "shared/roles.salesproc");
+        assert_eq!(normalize(Path::new("../../a")), PathBuf::from("../../a"));
     }
 }

@@ -7,9 +7,16 @@
 pub mod args;
 pub mod check;
 pub mod config;
+pub mod diff;
 pub mod explain;
+pub mod export;
 pub mod files;
+pub mod fmt;
+pub mod git;
+pub mod graph;
 pub mod imports;
+pub mod load;
+pub mod new_only;
 pub mod render;
 pub mod yaml;
 
@@ -61,6 +68,10 @@ pub fn run_with_input(
         args::Command::Check(check) => check::run(&check, input, out, err),
         args::Command::Rules => explain::rules(out),
         args::Command::Explain { rule } => explain::explain(&rule, out, err),
+        args::Command::Fmt(fmt) => fmt::run(&fmt, input, out, err),
+        args::Command::Graph(graph) => graph::run(&graph, input, out, err),
+        args::Command::Export(export) => export::run(&export, input, out, err),
+        args::Command::Diff(diff) => diff::run(&diff, out, err),
     };
     let _ = out.flush();
     code

@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 pub mod diagnostic;
+pub mod format;
 pub mod grammar;
 mod layout;
 mod literal;

@@ -397,7 +397,9 @@ impl Resolver<'_> {
         let mut pending = Vec::new();
         for item in &decl.items {
             if let ProcessItem::Stage(stage) = item {
-                let is_first = stage_decls.iter().any(|d| std::ptr::eq(*d, stage));
+                // The first declarations come in source order: the next one is the next in
+                // `stage_decls` (a search of the whole list here made resolution quadratic).
+                let is_first = stage_decls.get(process.stages.len()).is_some_and(|d| std::ptr::eq(*d, stage));
                 let (stage_model, transitions) = self.stage(stage, StageId(process.stages.len() as u32));
                 if is_first {
                     process.stages.push(stage_model);

@@ -129,15 +129,17 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 
     let graph = &cx.process.graph.0;
+    let mut walk = Walk::new(cx);
     for (index, field_reads) in reads.iter().enumerate() {
         if field_reads.is_empty() {
             continue;
         }
         let field = FieldId(index as u32);
-        // One walk per field: the stages a deal can be in after a capturing stage.
+        // One walk per field: the stages a deal can be in after a capturing stage, as far as
+        // the criteria that read the field need to know.
         let starts = capturers.get(index).map(Vec::as_slice).unwrap_or_default();
-        let recorded = graph::reachable_from(cx.process, starts, &cx.live);
-        let recorded_at = |stage: StageId| recorded.get(stage.index()).copied().unwrap_or(false);
+        walk.run(cx, starts, field_reads);
+        let recorded_at = |stage: StageId| walk.reached(stage);
         for read in field_reads {
             let fine = match read.place {
                 Place::Exit(stage, _) | Place::When(_, stage) => recorded_at(stage),
@@ -155,6 +157,89 @@ fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
 }
 
 /// Adds each field `expr` reads to `reads`, once for this criterion.
+/// The walks from the stages that capture a field, one field after another, each costing only
+/// the part of the graph that can matter to that field's readers.
+///
+/// In the order of the strongly connected components of the live graph (Tarjan's reverse
+/// topological order), a transition never leads to a component with a higher index. So a walk
+/// that only has to tell whether the stages reading a field are reached can skip every stage
+/// whose component index is below the lowest of those stages': no path from there leads back
+/// up. A field captured and read within one part of a large process costs that part, not the
+/// whole process; without the bound, one walk per field over the whole graph made the rule
+/// quadratic in the size of the process.
+struct Walk {
+    /// Per stage: the index of its strongly connected component.
+    component_of: Vec<usize>,
+    /// Per stage: the number of the walk that last reached it (0: none yet), so that no walk
+    /// has to clear what the last one marked.
+    reached_by: Vec<u32>,
+    walk: u32,
+    stack: Vec<petgraph::graph::NodeIndex>,
+}
+
+impl Walk {
+    fn new(cx: &Context) -> Self {
+        let condensation = graph::condensation(cx.process, &cx.live);
+        let stages = cx.process.graph.0.node_count();
+        Walk { component_of: condensation.component_of, reached_by: vec![0; stages], walk: 0, stack: Vec::new() }
+    }
+
+    fn component(&self, stage: StageId) -> usize {
+        self.component_of.get(stage.index()).copied().unwrap_or(0)
+    }
+
+    /// Marks the stages reachable from `starts` through live transitions (the starts
+    /// included), as far as `reads` need: stages below the lowest component of a reading stage
+    /// are left out.
+    fn run(&mut self, cx: &Context, starts: &[StageId], reads: &[Read]) {
+        self.walk += 1;
+        let walk = self.walk;
+        let floor = reads
+            .iter()
+            .map(|read| match read.place {
+                Place::Exit(stage, _) | Place::When(_, stage) | Place::Entry(stage) => self.component(stage),
+            })
+            .min()
+            .unwrap_or(0);
+        let graph = &cx.process.graph.0;
+        self.stack.clear();
+        for start in starts {
+            if self.component(*start) < floor {
+                continue;
+            }
+            if let Some(mark) = self.reached_by.get_mut(start.index()) {
+                if *mark != walk {
+                    *mark = walk;
+                    self.stack.push(start.node());
+                }
+            }
+        }
+        while let Some(node) = self.stack.pop() {
+            for edge in graph.edges(node) {
+                if !cx.live.get(edge.id().index()).copied().unwrap_or(false) {
+                    continue;
+                }
+                let target = edge.target();
+                if self.component_of.get(target.index()).is_none_or(|c| *c < floor) {
+                    continue;
+                }
+                if let Some(mark) = self.reached_by.get_mut(target.index()) {
+                    if *mark != walk {
+                        *mark = walk;
+                        self.stack.push(target);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether the last walk reached `stage` (meaningful for stages at or above its floor:
+    /// every stage a read asks about, and every stage before one).
+    fn reached(&self, stage: StageId) -> bool {
+        self.reached_by.get(stage.index()).is_some_and(|mark| *mark == self.walk)
+    }
+}
+
 fn collect(expr: &Expr, place: Place, reads: &mut [Vec<Read>]) {
     let mut seen: Vec<FieldId> = Vec::new();
     expr.for_each_field(&mut |field, loc| {

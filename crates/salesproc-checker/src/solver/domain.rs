@@ -72,7 +72,7 @@ impl LitKind {
     }
 }
 
-/// A literal on one field (an index into the model's fields).
+/// A literal on one field (the question's own number for it: see `Formula::initial`).
 #[derive(Clone, Debug, PartialEq)]
 pub(super) struct Lit {
     /// The field.

@@ -47,6 +47,10 @@ pub(super) struct Formula {
     /// Per field: the `Or` nodes whose subtree mentions it.
     pub(super) occurs: Vec<Vec<usize>>,
     /// Per field: every state of the field (unset, or any value of its type).
+    ///
+    /// "Field" here and in [`Lit::field`] is the question's own numbering of the fields its
+    /// criteria mention, in order of first mention, not the model's `FieldId`: a question costs
+    /// what its criteria cost, not what the model's number of fields does.
     pub(super) initial: Vec<Domain>,
 }
 
@@ -68,12 +72,17 @@ struct Builder<'e> {
     fields: &'e [Field],
     nodes: Vec<Node>,
     strings: HashMap<&'e str, u32>,
+    /// Model field index → the question's own field number.
+    local: HashMap<usize, usize>,
+    /// The question's field numbers → the model's fields.
+    mentioned: Vec<&'e Field>,
 }
 
 impl Formula {
     /// Translates `criteria` over `fields`.
     pub(super) fn build(fields: &[Field], criteria: &[&Expr]) -> Formula {
-        let mut builder = Builder { fields, nodes: Vec::new(), strings: HashMap::new() };
+        let mut builder =
+            Builder { fields, nodes: Vec::new(), strings: HashMap::new(), local: HashMap::new(), mentioned: Vec::new() };
         let roots = criteria
             .iter()
             .map(|expr| match builder.part(expr, true) {
@@ -82,6 +91,7 @@ impl Formula {
             })
             .collect();
         let nodes = builder.nodes;
+        let mentioned = builder.mentioned;
         let mut node_fields: Vec<Vec<usize>> = Vec::with_capacity(nodes.len());
         let mut node_size: Vec<usize> = Vec::with_capacity(nodes.len());
         for node in &nodes {
@@ -102,7 +112,7 @@ impl Formula {
             node_fields.push(mentioned);
             node_size.push(size);
         }
-        let mut occurs = vec![Vec::new(); fields.len()];
+        let mut occurs = vec![Vec::new(); mentioned.len()];
         for (id, node) in nodes.iter().enumerate() {
             if let Node::Or(_) = node {
                 for field in node_fields.get(id).into_iter().flatten() {
@@ -112,7 +122,7 @@ impl Formula {
                 }
             }
         }
-        let initial = fields.iter().map(|field| Domain::new(values_of(&field.ty))).collect();
+        let initial = mentioned.iter().map(|field| Domain::new(values_of(&field.ty))).collect();
         Formula { nodes, roots, node_fields, node_size, occurs, initial }
     }
 
@@ -242,9 +252,16 @@ impl<'e> Builder<'e> {
         }
     }
 
-    fn field(&self, id: FieldId) -> Result<(usize, &'e FieldType), Opaque> {
+    /// The question's number for field `id`, and its type.
+    fn field(&mut self, id: FieldId) -> Result<(usize, &'e FieldType), Opaque> {
         let index = id.0 as usize;
-        self.fields.get(index).map(|field| (index, &field.ty)).ok_or(Opaque)
+        let field = self.fields.get(index).ok_or(Opaque)?;
+        let next = self.mentioned.len();
+        let local = *self.local.entry(index).or_insert(next);
+        if local == next {
+            self.mentioned.push(field);
+        }
+        Ok((local, &field.ty))
     }
 
     /// The constraint `v cmp value` on a field of type `ty`.

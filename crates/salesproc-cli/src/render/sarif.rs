@@ -246,8 +246,8 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// Every rule as a reporting descriptor: the front-end rules first, then the process rules in
-/// registry order. `repository` is the project's repository URL (empty when unknown), from which
+/// Every rule as a reporting descriptor, each id once: the front-end rules first, then the
+/// process rules in registry order. `repository` is the project's repository URL (empty when unknown), from which
 /// the rules' help pages are linked.
 fn driver_rules(repository: &str) -> Vec<ReportingDescriptor> {
     let mut rules = Vec::with_capacity(front_end::ALL.len() + RULES.len());
@@ -268,7 +268,10 @@ fn driver_rules(repository: &str) -> Vec<ReportingDescriptor> {
         });
     }
     for rule in RULES.iter().copied() {
-        rules.push(process_rule(rule, repository));
+        // Rule ids are unique in a run; a name in both lists keeps its front-end entry.
+        if !rules.iter().any(|known| known.id == rule.name) {
+            rules.push(process_rule(rule, repository));
+        }
     }
     rules
 }
@@ -455,9 +458,9 @@ fn line_bounds(text: &str, span: Span) -> Option<(usize, usize)> {
     Some((from, to.max(from)))
 }
 
-/// The current directory, as given by the system and with symbolic links resolved, with `/`
-/// separators; empty when it cannot be read.
-fn current_dirs() -> Vec<String> {
+/// The spellings of the current directory: as given by the system and with symbolic links
+/// resolved, with `/` separators; empty when it cannot be read.
+pub(super) fn current_dirs() -> Vec<String> {
     let Ok(cwd) = std::env::current_dir() else {
         return Vec::new();
     };
@@ -471,21 +474,32 @@ fn current_dirs() -> Vec<String> {
     dirs
 }
 
-/// The URI reference of a report's path: relative paths stay relative; an absolute path under
-/// one of `cwd` (the current directory's spellings) becomes relative to it; any other absolute
-/// path becomes a `file:` URI. Characters a URI reference cannot hold are percent-encoded.
-fn artifact_uri(path: &str, cwd: &[&str]) -> String {
+/// A report's path (with `/` separators) relative to the current directory when it can be:
+/// `Ok` with a relative path (a relative path as given, without a leading `./`, or an absolute
+/// path under one of `cwd`, the current directory's spellings), `Err` with an absolute path
+/// that is not under it.
+pub(super) fn relative_path<'a>(path: &'a str, cwd: &[&str]) -> Result<&'a str, &'a str> {
     let path = path.strip_prefix("./").unwrap_or(path);
     if !is_absolute(path) {
-        return percent_encode(path);
+        return Ok(path);
     }
     for dir in cwd {
         let relative = path.strip_prefix(dir.trim_end_matches('/')).and_then(|rest| rest.strip_prefix('/'));
         if let Some(relative) = relative.filter(|rest| !rest.is_empty()) {
-            return percent_encode(relative);
+            return Ok(relative);
         }
     }
-    file_uri(path)
+    Err(path)
+}
+
+/// The URI reference of a report's path: relative to the current directory when it can be
+/// (see [`relative_path`]), else a `file:` URI. Characters a URI reference cannot hold are
+/// percent-encoded.
+fn artifact_uri(path: &str, cwd: &[&str]) -> String {
+    match relative_path(path, cwd) {
+        Ok(relative) => percent_encode(relative),
+        Err(absolute) => file_uri(absolute),
+    }
 }
 
 /// Whether `path` (with `/` separators) is absolute: `/…`, or a Windows drive `C:/…`.
