@@ -5,8 +5,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
 use salesproc_tests::{repository, root, salesproc_files, salesproc_with_input, TempDir};
+use serde_json::Value;
 
 fn salesproc(args: &[&str]) -> (u8, String, String) {
     salesproc_with_input(args, b"")
@@ -32,14 +32,16 @@ fn validator() -> jsonschema::Validator {
 }
 
 fn assert_valid(validator: &jsonschema::Validator, document: &Value, what: &str) {
-    let errors: Vec<String> = validator.iter_errors(document).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> =
+        validator.iter_errors(document).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{what} does not match docs/export.schema.json:\n{}", errors.join("\n"));
 }
 
 /// The fixtures whose model can be built (no front-end error).
 fn resolvable_fixtures() -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures")).unwrap().flatten().map(|e| e.path()).collect();
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(root().join("fixtures")).unwrap().flatten().map(|e| e.path()).collect();
     dirs.sort();
     for dir in dirs.into_iter().filter(|d| d.is_dir()) {
         for file in salesproc_files(&dir) {
@@ -56,7 +58,8 @@ fn resolvable_fixtures() -> Vec<PathBuf> {
 fn the_schema_is_a_valid_2020_12_schema() {
     let schema = schema();
     assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
-    jsonschema::meta::validate(&schema).unwrap_or_else(|e| panic!("docs/export.schema.json is not a valid schema: {e}"));
+    jsonschema::meta::validate(&schema)
+        .unwrap_or_else(|e| panic!("docs/export.schema.json is not a valid schema: {e}"));
 }
 
 #[test]
@@ -198,10 +201,8 @@ fn files_that_cannot_be_read_or_resolved_are_reported() {
     assert_eq!((code, out.as_str()), (1, ""));
     assert!(err.contains("there is no role named `nobody`"), "{err}");
     assert_eq!(salesproc(&["export", "/no/such.salesproc"]).0, 2);
-    let (code, out, _) = salesproc_with_input(
-        &["export", "-", "--format", "yaml"],
-        b"process \"P\" {\n  stage a { terminal won }\n}\n",
-    );
+    let (code, out, _) =
+        salesproc_with_input(&["export", "-", "--format", "yaml"], b"process \"P\" {\n  stage a { terminal won }\n}\n");
     assert_eq!(code, 0);
     assert!(out.starts_with("format_version: 1\nfile: <stdin>\n"), "{out}");
 }

@@ -95,8 +95,7 @@ fn the_clean_examples_are_in_canonical_form_except_for_joined_statements() {
     for file in salesproc_tests::salesproc_files(&repository().join("examples")) {
         let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let formatted = format(&text).unwrap_or_else(|e| panic!("{}: {e:?}", file.display()));
-        let differing: Vec<&str> =
-            text.lines().filter(|line| !formatted.lines().any(|f| f == *line)).collect();
+        let differing: Vec<&str> = text.lines().filter(|line| !formatted.lines().any(|f| f == *line)).collect();
         assert!(
             differing.iter().all(|line| line.contains("; ")),
             "{}: lines not in canonical form: {differing:#?}",
@@ -238,14 +237,17 @@ fn process() -> impl Strategy<Value = Process> {
         prop::option::of(criterion()),
         0..6usize,
     )
-        .prop_map(|(route, target, owner, within, when, order)| Transition { route, target, owner, within, when, order });
-    let activity = (
-        prop::option::of(0..3usize),
-        any::<bool>(),
-        prop::collection::vec(0..FIELD_NAMES.len(), 0..3),
-        any::<bool>(),
-    )
-        .prop_map(|(owner, outcome, captures, optional)| Activity { owner, outcome, captures, optional });
+        .prop_map(|(route, target, owner, within, when, order)| Transition {
+            route,
+            target,
+            owner,
+            within,
+            when,
+            order,
+        });
+    let activity =
+        (prop::option::of(0..3usize), any::<bool>(), prop::collection::vec(0..FIELD_NAMES.len(), 0..3), any::<bool>())
+            .prop_map(|(owner, outcome, captures, optional)| Activity { owner, outcome, captures, optional });
     let stage = (
         any::<bool>(),
         prop::option::of(0..3usize),
@@ -508,7 +510,8 @@ impl Writer {
         for (i, token) in tokens.iter().enumerate() {
             if i > 0 {
                 let previous = &tokens[i - 1];
-                let needs_space = previous.chars().last().is_some_and(wordish) && token.chars().next().is_some_and(wordish);
+                let needs_space =
+                    previous.chars().last().is_some_and(wordish) && token.chars().next().is_some_and(wordish);
                 if breaks && depth > 0 && self.dice.chance(20) {
                     if self.dice.chance(40) {
                         self.out.push(' ');
@@ -612,7 +615,7 @@ impl Writer {
 
 fn write(process: &Process, seed: u64) -> String {
     let mut writer =
-        Writer { dice: Dice(seed | 1), out: String::new(), newline: if seed % 7 == 0 { "\r\n" } else { "\n" } };
+        Writer { dice: Dice(seed | 1), out: String::new(), newline: if seed & 7 == 0 { "\r\n" } else { "\n" } };
     writer.own_line_comments();
     if let Item::Block(header, inner) = items(process) {
         writer.blank_lines();
@@ -650,8 +653,7 @@ fn apply(text: &str, diff: &str) -> String {
     let old: Vec<&str> = text.split_inclusive('\n').collect();
     let mut out = String::new();
     let mut at = 0;
-    let mut lines = diff.split_inclusive('\n').skip(2).peekable();
-    while let Some(line) = lines.next() {
+    for line in diff.split_inclusive('\n').skip(2) {
         if let Some(header) = line.strip_prefix("@@ -") {
             let start: usize = header.split([',', ' ']).next().and_then(|n| n.parse().ok()).expect("a hunk header");
             let start = start.saturating_sub(1);
@@ -786,7 +788,8 @@ fn standard_input_to_standard_output() {
     let (code, out, err) = salesproc_with_input(&["fmt", "-"], MESSY.as_bytes());
     assert_eq!((code, err.as_str()), (0, ""));
     assert_eq!(out, format(MESSY).unwrap());
-    let (code, out, _) = salesproc_with_input(&["fmt", "--check", "-", "--stdin-filename", "x.salesproc"], MESSY.as_bytes());
+    let (code, out, _) =
+        salesproc_with_input(&["fmt", "--check", "-", "--stdin-filename", "x.salesproc"], MESSY.as_bytes());
     assert_eq!(code, 1);
     assert!(out.starts_with("--- x.salesproc\n+++ x.salesproc\n"), "{out}");
     let formatted = format(MESSY).unwrap();
@@ -800,6 +803,8 @@ fn standard_input_to_standard_output() {
     assert_eq!(salesproc(&["fmt", "/no/such/dir"]).0, 2);
 }
 
+/// Prints two generated files and their formatted text, to see what the generator writes:
+/// `cargo test -p salesproc-tests --test fmt -- --ignored show_a_generated_file --nocapture`.
 #[test]
 #[ignore]
 fn show_a_generated_file() {

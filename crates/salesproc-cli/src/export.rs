@@ -520,9 +520,13 @@ impl Builder<'_> {
                 negated: *negated,
                 members: members.iter().map(|m| self.member(*field, *m)).collect(),
             },
-            model::Expr::IsSet { field, negated, .. } => Expr::IsSet { field: self.field_name(*field), negated: *negated },
+            model::Expr::IsSet { field, negated, .. } => {
+                Expr::IsSet { field: self.field_name(*field), negated: *negated }
+            }
             model::Expr::Not { operand, .. } => Expr::Not { operand: Box::new(self.expr(operand)) },
-            model::Expr::And { operands, .. } => Expr::And { operands: operands.iter().map(|o| self.expr(o)).collect() },
+            model::Expr::And { operands, .. } => {
+                Expr::And { operands: operands.iter().map(|o| self.expr(o)).collect() }
+            }
             model::Expr::Or { operands, .. } => Expr::Or { operands: operands.iter().map(|o| self.expr(o)).collect() },
         }
     }

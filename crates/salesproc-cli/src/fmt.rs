@@ -9,6 +9,7 @@
 use std::fs::OpenOptions;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use salesproc_parser::format::format;
 
@@ -35,7 +36,8 @@ pub fn run(args: &FmtArgs, input: &mut dyn Read, out: &mut dyn Write, err: &mut 
     let color = stderr_color(args.color);
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
         if args.paths.len() > 1 {
-            let _ = writeln!(err, "salesproc: standard input (`-`) is formatted on its own: give no other path with it");
+            let _ =
+                writeln!(err, "salesproc: standard input (`-`) is formatted on its own: give no other path with it");
             return EXIT_FAILURE;
         }
         return stdin(args, input, out, err, color);
@@ -48,12 +50,16 @@ pub fn run(args: &FmtArgs, input: &mut dyn Read, out: &mut dyn Write, err: &mut 
         }
     };
     let mut outcomes = Vec::with_capacity(files.len());
-    for file in &files {
-        let outcome = one_file(file, args, out, err, color);
-        if outcome == Outcome::Changed && !args.check && !args.quiet {
-            let _ = writeln!(err, "reformatted {}", shown(file));
+    // Reading and formatting run on every core, a batch at a time; writing and printing stay
+    // in file order, so the output never depends on timing.
+    for batch in files.chunks(BATCH) {
+        for (file, prepared) in batch.iter().zip(prepare_all(batch)) {
+            let outcome = one_file(file, prepared, args, out, err, color);
+            if outcome == Outcome::Changed && !args.check && !args.quiet {
+                let _ = writeln!(err, "reformatted {}", shown(file));
+            }
+            outcomes.push(outcome);
         }
-        outcomes.push(outcome);
     }
     if !args.quiet {
         let _ = writeln!(err, "{}", summary(&outcomes, args.check));
@@ -78,7 +84,7 @@ fn stdin(args: &FmtArgs, input: &mut dyn Read, out: &mut dyn Write, err: &mut dy
             return EXIT_FAILURE;
         }
         Err(ReadError::NotUtf8(text, diagnostic)) => {
-            report(err, &shown, &text, vec![diagnostic], color);
+            report(err, &shown, &text, vec![*diagnostic], color);
             return EXIT_FINDINGS;
         }
     };
@@ -102,20 +108,65 @@ fn stdin(args: &FmtArgs, input: &mut dyn Read, out: &mut dyn Write, err: &mut dy
     }
 }
 
-fn one_file(path: &Path, args: &FmtArgs, out: &mut dyn Write, err: &mut dyn Write, color: bool) -> Outcome {
+/// How many files are read and formatted before their results are written out.
+const BATCH: usize = 64;
+
+/// A file read and formatted, ready to be written or reported.
+type Prepared = Result<(String, Result<String, Vec<salesproc_parser::Diagnostic>>), ReadError>;
+
+/// Reads and formats `files` on all cores; the results come back in the order of `files`.
+fn prepare_all(files: &[PathBuf]) -> Vec<Prepared> {
+    let prepare = |path: &PathBuf| -> Prepared {
+        let text = read_text(path, &mut std::io::empty())?;
+        let formatted = format(&text);
+        Ok((text, formatted))
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len()).max(1);
+    if workers == 1 {
+        return files.iter().map(prepare).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Prepared)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(file) = files.get(index) else { break };
+                        done.push((index, prepare(file)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, prepared)| prepared).collect()
+}
+
+fn one_file(
+    path: &Path,
+    prepared: Prepared,
+    args: &FmtArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    color: bool,
+) -> Outcome {
     let shown = shown(path);
-    let text = match read_text(path, &mut std::io::empty()) {
-        Ok(text) => text,
+    let (text, formatted) = match prepared {
+        Ok(prepared) => prepared,
         Err(ReadError::Io(message)) => {
             let _ = writeln!(err, "salesproc: {message}");
             return Outcome::Failed;
         }
         Err(ReadError::NotUtf8(text, diagnostic)) => {
-            refused(err, &shown, &text, vec![diagnostic], color);
+            refused(err, &shown, &text, vec![*diagnostic], color);
             return Outcome::Refused;
         }
     };
-    let formatted = match format(&text) {
+    let formatted = match formatted {
         Ok(formatted) => formatted,
         Err(diagnostics) => {
             refused(err, &shown, &text, diagnostics, color);

@@ -127,7 +127,8 @@ impl Diagram {
                     }),
                 }
                 details.extend(probability);
-                let reachable = context.as_ref().is_none_or(|cx| cx.reachable.get(stage.id.index()).copied().unwrap_or(true));
+                let reachable =
+                    context.as_ref().is_none_or(|cx| cx.reachable.get(stage.id.index()).copied().unwrap_or(true));
                 let dead_end = context.is_some()
                     && reachable
                     && stage.terminal.is_none()
@@ -224,7 +225,11 @@ impl Diagram {
             ("start", "stroke-width:3px", starts.clone()),
             ("won", "fill:#d8f0dc,stroke:#2e7d32,color:#1b5e20", self.of(|n| n.terminal == Some(TerminalKind::Won))),
             ("lost", "fill:#f9dcdc,stroke:#c62828,color:#8e1c1c", self.of(|n| n.terminal == Some(TerminalKind::Lost))),
-            ("unreachable", "fill:#eeeeee,stroke:#9e9e9e,stroke-dasharray:5 3,color:#757575", self.of(|n| n.unreachable)),
+            (
+                "unreachable",
+                "fill:#eeeeee,stroke:#9e9e9e,stroke-dasharray:5 3,color:#757575",
+                self.of(|n| n.unreachable),
+            ),
             ("deadend", "fill:#fff3cd,stroke:#d32f2f,stroke-width:3px", self.of(|n| n.dead_end)),
         ];
         if !starts.is_empty() {
@@ -280,7 +285,9 @@ impl Diagram {
             }
             if node.unreachable {
                 label.push_str("\\n(unreachable)");
-                attributes.push("style=\"rounded,filled,dashed\", fillcolor=\"#eeeeee\", color=\"#9e9e9e\", fontcolor=\"#757575\"");
+                attributes.push(
+                    "style=\"rounded,filled,dashed\", fillcolor=\"#eeeeee\", color=\"#9e9e9e\", fontcolor=\"#757575\"",
+                );
             }
             if node.dead_end {
                 label.push_str("\\n(dead end)");
@@ -291,7 +298,7 @@ impl Diagram {
                 out,
                 "  \"stage:{}\" [label=\"{label}\", tooltip=\"{}\"{}{}];",
                 node.name,
-                dot_text(tooltip),
+                dot_tooltip(tooltip),
                 if attributes.is_empty() { "" } else { ", " },
                 attributes.join(", ")
             );
@@ -308,7 +315,7 @@ impl Diagram {
                 attributes.push(format!("label=\"{}\"", dot_text(&edge.label.join(" · "))));
             }
             if let Some(when) = &edge.when {
-                attributes.push(format!("tooltip=\"{}\"", dot_text(when)));
+                attributes.push(format!("tooltip=\"{}\"", dot_tooltip(when)));
             }
             if edge.never_fires {
                 attributes.push("color=\"#d32f2f\", fontcolor=\"#d32f2f\", style=dotted, penwidth=1.8".to_string());
@@ -378,6 +385,12 @@ pub fn dot_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// Text for a quoted dot tooltip: as [`dot_text`], but a backslash is escaped twice, since
+/// Graphviz (2.43 at least) expands `\N` and friends in tooltips once more than in labels.
+pub fn dot_tooltip(text: &str) -> String {
+    dot_text(&text.replace('\\', "\\\\"))
 }
 
 #[cfg(test)]

@@ -29,13 +29,16 @@ pub fn stderr_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal(),
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+        }
     }
 }
 
 /// Writes `diagnostics` about `text` (shown as `shown`) to `err` as `check` would.
 pub fn report(err: &mut dyn Write, shown: &str, text: &str, diagnostics: Vec<Diagnostic>, color: bool) {
-    let reports = [FileReport { path: shown.to_string(), text: text.to_string(), lines: LineIndex::new(text), diagnostics }];
+    let reports =
+        [FileReport { path: shown.to_string(), text: text.to_string(), lines: LineIndex::new(text), diagnostics }];
     let _ = err.write_all(crate::render::render(Format::Human, &reports, color, true).as_bytes());
 }
 
@@ -48,7 +51,10 @@ pub fn read_text(path: &Path, input: &mut dyn Read) -> Result<String, ReadError>
             .read_to_end(&mut bytes)
             .map_err(|e| ReadError::Io(format!("cannot read standard input: {e}")))?;
         if bytes.len() as u64 > MAX_FILE_SIZE {
-            return Err(ReadError::Io(format!("standard input is more than the {} MiB salesproc reads", MAX_FILE_SIZE >> 20)));
+            return Err(ReadError::Io(format!(
+                "standard input is more than the {} MiB salesproc reads",
+                MAX_FILE_SIZE >> 20
+            )));
         }
         bytes
     } else {
@@ -67,7 +73,7 @@ pub fn read_text(path: &Path, input: &mut dyn Read) -> Result<String, ReadError>
     };
     match decode(&bytes) {
         Ok(text) => Ok(text.to_string()),
-        Err(diagnostic) => Err(ReadError::NotUtf8(String::from_utf8_lossy(&bytes).into_owned(), diagnostic)),
+        Err(diagnostic) => Err(ReadError::NotUtf8(String::from_utf8_lossy(&bytes).into_owned(), Box::new(diagnostic))),
     }
 }
 
@@ -77,7 +83,7 @@ pub enum ReadError {
     /// It could not be read at all: a message for the user (the run fails, exit 2).
     Io(String),
     /// It is not UTF-8: the bytes as best shown, and the diagnostic (exit 1).
-    NotUtf8(String, Diagnostic),
+    NotUtf8(String, Box<Diagnostic>),
 }
 
 /// How a path is shown: `-` as `<stdin>`.
@@ -101,7 +107,7 @@ pub fn load_model(path: &Path, input: &mut dyn Read, err: &mut dyn Write, color:
             return Err(EXIT_FAILURE);
         }
         Err(ReadError::NotUtf8(text, diagnostic)) => {
-            report(err, &shown, &text, vec![diagnostic], color);
+            report(err, &shown, &text, vec![*diagnostic], color);
             return Err(EXIT_FINDINGS);
         }
     };

@@ -30,9 +30,10 @@
 //!   first line end of the file). The file ends with exactly one line end.
 //!
 //! A file with a `syntax-error` or `invalid-literal` is not formatted: [`format`] returns those
-//! diagnostics. Before returning, the formatter parses its own output and checks that it has no
-//! error, the same comments in the same order, and a model equal to the input's; if not (a
-//! bug), it refuses with a `format-error` diagnostic rather than hand back a changed process.
+//! diagnostics. Before returning a text that differs from its input, the formatter parses it and
+//! checks that it has no error, the same comments in the same order, and a model equal to the
+//! input's; if not (a bug), it refuses with a `format-error` diagnostic rather than hand back a
+//! changed process.
 
 mod expr;
 
@@ -63,13 +64,14 @@ pub fn format(text: &str) -> Result<String, Vec<Diagnostic>> {
         return Err(parsed.diagnostics);
     }
     let mut printer = Printer::new(text, &parsed.tree);
-    let nodes = top_nodes(&parsed.tree);
-    printer.block_start = true;
+    let nodes = top_nodes(&parsed.tree, text);
     printer.body(&nodes, 0, text.len());
     let Some(output) = printer.finish() else {
         return Err(vec![format_error("a comment would have lost its place")]);
     };
-    verify(&parsed.tree, text, &output)?;
+    if output != text {
+        verify(&parsed.tree, text, &output)?;
+    }
     Ok(output)
 }
 
@@ -90,7 +92,7 @@ fn verify(input: &SourceFile, input_text: &str, output: &str) -> Result<(), Vec<
     let problem = if !again.diagnostics.is_empty() {
         Some("the formatted text would not parse")
     } else if !same_comments(input, &again.tree, input_text, output) {
-        Some("the formatted text would lose or repeat a comment")
+        Some("the formatted text would move, lose or repeat a comment")
     } else if crate::resolve(input).model != crate::resolve(&again.tree).model {
         Some("the formatted text would describe a different process")
     } else {
@@ -155,9 +157,13 @@ fn simple<'a>(span: Span, pieces: Vec<Piece<'a>>) -> Node<'a> {
 }
 
 /// The top-level statements of a file, in source order.
-fn top_nodes(tree: &SourceFile) -> Vec<Node<'_>> {
+fn top_nodes<'a>(tree: &'a SourceFile, text: &str) -> Vec<Node<'a>> {
     let mut nodes: Vec<Node> = Vec::new();
-    nodes.extend(tree.uses.iter().map(|u| simple(u.span, vec![word("use"), raw(u)])));
+    // The tree keeps a `use` line's string only: the statement starts at the `use` before it.
+    nodes.extend(tree.uses.iter().map(|u| {
+        let start = text.get(..u.span.start).and_then(|before| before.rfind("use")).unwrap_or(u.span.start);
+        simple(Span::new(start, u.span.end), vec![word("use"), raw(u)])
+    }));
     nodes.extend(tree.roles.iter().map(role));
     nodes.extend(tree.fields.iter().map(field));
     nodes.extend(tree.processes.iter().map(process));
@@ -468,7 +474,8 @@ impl<'t> Printer<'t> {
 
     /// Whether a line-scoped suppression comment applies to a line from `start`'s to `end`'s.
     fn suppressed_between(&self, start: usize, end: usize) -> bool {
-        !self.suppressed_lines.is_empty() && self.suppressed_lines.range(self.line(start)..=self.line(end)).next().is_some()
+        !self.suppressed_lines.is_empty()
+            && self.suppressed_lines.range(self.line(start)..=self.line(end)).next().is_some()
     }
 
     /// Of the comments `pending` above a statement at `start`, the index of the first one of

@@ -57,9 +57,10 @@ pub(super) fn tokens(text: &str, start: usize, end: usize) -> Vec<Token> {
             b if b.is_ascii_alphabetic() || b == b'_' => {
                 (Kind::Other, run(bytes, at, end, |b| b.is_ascii_alphanumeric() || b == b'_'))
             }
-            b if b.is_ascii_digit() || b == b'-' || b == b'.' => {
-                (Kind::Other, run(bytes, at, end, |b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'%' | b'-')))
-            }
+            b if b.is_ascii_digit() || b == b'-' || b == b'.' => (
+                Kind::Other,
+                run(bytes, at, end, |b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'%' | b'-')),
+            ),
             _ => (Kind::Other, char_len(text, at)),
         };
         let len = len.max(1);
@@ -116,11 +117,8 @@ pub(super) fn write(text: &str, tokens: &[Token], indent: usize, lines: &mut Vec
             line_break = false;
         }
         let Some(line) = lines.last_mut() else { break };
-        let spaced = match (previous, token.kind) {
-            (None, _) => false,
-            (Some(Kind::Open), _) | (_, Kind::Close | Kind::Comma) => false,
-            _ => true,
-        };
+        // One space between tokens, except at the start of a line, after `(`, before `)` and `,`.
+        let spaced = !matches!((previous, token.kind), (None | Some(Kind::Open), _) | (_, Kind::Close | Kind::Comma));
         if spaced {
             line.push(' ');
         }

@@ -132,8 +132,8 @@ fn one_line_blocks() {
 
 #[test]
 fn blank_lines() {
-    let input = "\n\nuse \"roles.salesproc\"\nprocess \"P\" {\n\n\n  owner r\n\n\n\n  version \"1\"\n  stage a {\n\n    terminal won\n\n  }\n  stage b { terminal lost }\n\n  stage c { terminal lost }\n\n}\n\n\n";
-    let expected = "use \"roles.salesproc\"\n\nprocess \"P\" {\n  owner r\n\n  version \"1\"\n\n  stage a {\n    terminal won\n  }\n\n  stage b { terminal lost }\n\n  stage c { terminal lost }\n}\n";
+    let input = "\n\nuse \"roles.salesproc\"\n\n\n  use \"more.salesproc\" # more\nprocess \"P\" {\n\n\n  owner r\n\n\n\n  version \"1\"\n  stage a {\n\n    terminal won\n\n  }\n  stage b { terminal lost }\n\n  stage c { terminal lost }\n\n}\n\n\n";
+    let expected = "use \"roles.salesproc\"\n\nuse \"more.salesproc\" # more\n\nprocess \"P\" {\n  owner r\n\n  version \"1\"\n\n  stage a {\n    terminal won\n  }\n\n  stage b { terminal lost }\n\n  stage c { terminal lost }\n}\n";
     assert_eq!(fmt(input), expected);
 }
 
@@ -162,7 +162,10 @@ fn refuses_files_that_do_not_parse() {
 
 #[test]
 fn unresolved_names_are_still_formatted() {
-    assert_eq!(fmt("process \"P\" {\n  stage a {  owner nobody }\n}"), "process \"P\" {\n  stage a { owner nobody }\n}\n");
+    assert_eq!(
+        fmt("process \"P\" {\n  stage a {  owner nobody }\n}"),
+        "process \"P\" {\n  stage a { owner nobody }\n}\n"
+    );
 }
 
 #[test]
