@@ -95,14 +95,16 @@ fn standard_input_with_a_file_name() {
     );
     assert_eq!(code, 0);
     assert!(out.starts_with("pipelines/inbound.salesproc:11:5: warning[missing-handoff-sla]"), "{out}");
-    let (_, out, _) = salesproc_with_input(&["check", "-", "--format", "short"], b"process \"P\" {\n  probabilty 3%\n}\n");
+    let (_, out, _) =
+        salesproc_with_input(&["check", "-", "--format", "short"], b"process \"P\" {\n  probabilty 3%\n}\n");
     assert!(out.starts_with("<stdin>:2:3: error[syntax-error]"), "{out}");
 }
 
 #[test]
 fn today_switch_and_variable() {
     let dir = TempDir::new("today");
-    let text = process("").replace("process \"Inbound\" {\n", "process \"Inbound\" {\n  review every 90d\n  reviewed 2026-01-01\n");
+    let text = process("")
+        .replace("process \"Inbound\" {\n", "process \"Inbound\" {\n  review every 90d\n  reviewed 2026-01-01\n");
     let file = dir.write("a.salesproc", &text);
     let (_, out, _) = run(&["check", &p(&file), "--format", "short", "--today", "2026-02-01"]);
     assert!(!out.contains("stale-review"), "{out}");

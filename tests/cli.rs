@@ -184,7 +184,8 @@ fn the_readme_example_produces_the_output_it_shows() {
     };
     let example = block("```salesproc\n");
     let shown = block("```text\n");
-    let report = salesproc_cli::check::check_bytes("inbound.salesproc", example.as_bytes(), &salesproc_tests::options());
+    let report =
+        salesproc_cli::check::check_bytes("inbound.salesproc", example.as_bytes(), &salesproc_tests::options());
     let output = salesproc_cli::render::render_human(&[report], false);
     assert!(output.contains(shown.trim_end()), "README output is stale; the tool prints:\n{output}");
 }

@@ -89,18 +89,11 @@ fn every_file_in_the_repository() {
 }
 
 #[test]
-fn the_clean_examples_are_in_canonical_form_except_for_joined_statements() {
-    // The examples are written in the canonical layout, apart from one deliberate `;` line in
-    // recruiting_client.salesproc that shows the syntax off.
+fn the_clean_examples_are_in_canonical_form() {
     for file in salesproc_tests::salesproc_files(&repository().join("examples")) {
         let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let formatted = format(&text).unwrap_or_else(|e| panic!("{}: {e:?}", file.display()));
-        let differing: Vec<&str> = text.lines().filter(|line| !formatted.lines().any(|f| f == *line)).collect();
-        assert!(
-            differing.iter().all(|line| line.contains("; ")),
-            "{}: lines not in canonical form: {differing:#?}",
-            file.display()
-        );
+        assert_eq!(formatted, text, "{} is not formatted: run `salesproc fmt examples/`", file.display());
     }
 }
 

@@ -99,7 +99,13 @@ struct Plan {
 
 /// Times `f`: at least three runs and at least `min_time` in all; the median run. `None` when
 /// the phase is not selected.
-fn measure<T>(phase: &'static str, stages: usize, bytes: usize, plan: &Plan, mut f: impl FnMut() -> T) -> Option<Measure> {
+fn measure<T>(
+    phase: &'static str,
+    stages: usize,
+    bytes: usize,
+    plan: &Plan,
+    mut f: impl FnMut() -> T,
+) -> Option<Measure> {
     if plan.phases.as_ref().is_some_and(|phases| !phases.iter().any(|p| p == phase)) {
         return None;
     }
@@ -141,9 +147,11 @@ fn main() {
         None if bench => vec![100, 1_000, 10_000, 50_000],
         None => vec![100],
     };
-    let min_time = Duration::from_secs_f64(
-        value("--min-time").and_then(|s| s.parse().ok()).unwrap_or(if bench { 1.0 } else { 0.0 }),
-    );
+    let min_time = Duration::from_secs_f64(value("--min-time").and_then(|s| s.parse().ok()).unwrap_or(if bench {
+        1.0
+    } else {
+        0.0
+    }));
     let phases = value("--phases").map(|list| list.split(',').map(|s| s.trim().to_string()).collect());
     let plan = Plan { phases, min_time };
     let options = Options { today: Date::new(2026, 11, 25), ..Options::default() };

@@ -173,10 +173,8 @@ const GOALS_PROPOSAL: &[&str] = &[
     "Turn the business case into a proposal the economic buyer signs off",
 ];
 
-const GOALS_CLOSING: &[&str] = &[
-    "Turn a verbal yes into a signed contract",
-    "Get the order form signed with every approval in place",
-];
+const GOALS_CLOSING: &[&str] =
+    &["Turn a verbal yes into a signed contract", "Get the order form signed with every approval in place"];
 
 /// Builds one process text.
 struct Generator {
@@ -304,7 +302,15 @@ impl Generator {
     }
 
     /// An activity block: `name`, title, optional owner, optional `optional`, outcome, captures.
-    fn activity(&mut self, name: &str, title: &str, owner: Option<&str>, optional: bool, outcome: &str, captures: &str) {
+    fn activity(
+        &mut self,
+        name: &str,
+        title: &str,
+        owner: Option<&str>,
+        optional: bool,
+        outcome: &str,
+        captures: &str,
+    ) {
         let _ = writeln!(self.out, "    activity {name} \"{title}\" {{");
         if let Some(owner) = owner {
             let _ = writeln!(self.out, "      owner {owner}");
@@ -455,7 +461,8 @@ impl Generator {
         if self.rng.chance(50) {
             let _ = writeln!(self.out, "    exit \"Fits the profile\" when {p}_fit in {{ strong, partial }}");
         } else {
-            let _ = writeln!(self.out, "    exit \"Fits the profile\" when {p}_fit not in {{ poor }} # strong or partial");
+            let _ =
+                writeln!(self.out, "    exit \"Fits the profile\" when {p}_fit not in {{ poor }} # strong or partial");
         }
         let _ = writeln!(self.out, "    advance to {p}_discovery owner {team} within 1d when timeline <= {horizon}d");
         let _ = writeln!(self.out, "    route to {p}_nurture owner marketing within 7d when timeline > {horizon}d");
@@ -503,13 +510,14 @@ impl Generator {
             "    exit \"Pain documented and more than one stakeholder engaged\" when {p}_pain is set and stakeholders >= 2"
         );
         if by_segment {
-            let _ = writeln!(self.out, "    advance to {p}_solution_review owner se within 2d when segment == enterprise");
+            let _ =
+                writeln!(self.out, "    advance to {p}_solution_review owner se within 2d when segment == enterprise");
+            let _ = writeln!(self.out, "    advance to {p}_proposal within 3d when segment in {{ smb, mid_market }}");
+        } else {
             let _ = writeln!(
                 self.out,
-                "    advance to {p}_proposal within 3d when segment in {{ smb, mid_market }}"
+                "    advance to {p}_solution_review owner se within 2d when {p}_seats >= {seats_cut}"
             );
-        } else {
-            let _ = writeln!(self.out, "    advance to {p}_solution_review owner se within 2d when {p}_seats >= {seats_cut}");
             let _ = writeln!(self.out, "    advance to {p}_proposal within 3d when {p}_seats < {seats_cut}");
         }
         self.line(2, "route to closed_lost");
@@ -679,7 +687,10 @@ impl Generator {
         );
         let captures = format!("{p}_touches");
         self.crm_update(&captures);
-        let _ = writeln!(self.out, "    exit \"Re-engaged with a near-term timeline\" when {p}_reengaged and timeline <= 120d");
+        let _ = writeln!(
+            self.out,
+            "    exit \"Re-engaged with a near-term timeline\" when {p}_reengaged and timeline <= 120d"
+        );
         let _ = writeln!(self.out, "    advance to {p}_qualification owner sdr within 1d");
         let _ = writeln!(self.out, "    route to closed_lost when {p}_touches >= {touches} and not {p}_reengaged");
         self.line(1, "}");
@@ -708,7 +719,8 @@ mod tests {
         for stages in [0, 8, 9, 13, 100, 1_000] {
             let a = process(Config { stages, seed: 7 });
             assert_eq!(a, process(Config { stages, seed: 7 }));
-            let count = a.lines().filter(|l| l.trim_start().starts_with("stage ") || l.contains("start stage ")).count();
+            let count =
+                a.lines().filter(|l| l.trim_start().starts_with("stage ") || l.contains("start stage ")).count();
             assert_eq!(count, stages.max(8), "{stages}");
         }
         assert_ne!(process(Config { stages: 100, seed: 1 }), process(Config { stages: 100, seed: 2 }));

@@ -222,7 +222,11 @@ impl<'t> Builder<'t> {
 /// every statement before it in the grammar's order, which cost about a third of parsing. When
 /// that rule does not read the whole statement, the block's rule parses it again, which gives
 /// the same result as ever, and the error to report.
-fn parse_statement(kind: BlockKind, rule: Rule, source: &str) -> Result<Option<Pair<'_, Rule>>, pest::error::Error<Rule>> {
+fn parse_statement(
+    kind: BlockKind,
+    rule: Rule,
+    source: &str,
+) -> Result<Option<Pair<'_, Rule>>, pest::error::Error<Rule>> {
     let first_word = source.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or("");
     if let Some(direct) = statement_rule(kind, first_word) {
         if let Ok(mut pairs) = SalesprocGrammar::parse(direct, source) {

@@ -56,7 +56,8 @@ pub fn resolve_with_imports(file: &SourceFile, imports: &[ImportedFile]) -> Reso
             resolver.declare_imported(Namespace::Role, &role.name, import, |r| r.declare_role_from(role, Some(import)));
         }
         for field in &import.fields {
-            resolver.declare_imported(Namespace::Field, &field.name, import, |r| r.declare_field_from(field, Some(import)));
+            resolver
+                .declare_imported(Namespace::Field, &field.name, import, |r| r.declare_field_from(field, Some(import)));
         }
     }
     for role in &file.roles {
@@ -151,10 +152,20 @@ impl Resolver<'_> {
     }
 
     /// Declares a name from an imported file, unless an earlier import already declared it.
-    fn declare_imported(&mut self, namespace: Namespace, name: &Name, import: &ImportedFile, declare: impl FnOnce(&mut Self)) {
+    fn declare_imported(
+        &mut self,
+        namespace: Namespace,
+        name: &Name,
+        import: &ImportedFile,
+        declare: impl FnOnce(&mut Self),
+    ) {
         let earlier = match namespace {
-            Namespace::Role => self.role_index.get(&name.text).map(|id| self.roles[id.0 as usize].imported_from.clone()),
-            Namespace::Field => self.field_index.get(&name.text).map(|id| self.fields[id.0 as usize].imported_from.clone()),
+            Namespace::Role => {
+                self.role_index.get(&name.text).map(|id| self.roles[id.0 as usize].imported_from.clone())
+            }
+            Namespace::Field => {
+                self.field_index.get(&name.text).map(|id| self.fields[id.0 as usize].imported_from.clone())
+            }
         };
         match earlier {
             None => declare(self),
@@ -167,7 +178,10 @@ impl Resolver<'_> {
                     Diagnostic::error(
                         rules::DUPLICATE_DEFINITION,
                         import.use_span,
-                        format!("`{}` defines the {what} `{}` again: it is already defined in `{from}`", import.name, name.text),
+                        format!(
+                            "`{}` defines the {what} `{}` again: it is already defined in `{from}`",
+                            import.name, name.text
+                        ),
                     )
                     .with_help(format!("keep one definition of the {what} `{}`", name.text)),
                 );

@@ -81,8 +81,13 @@ struct Builder<'e> {
 impl Formula {
     /// Translates `criteria` over `fields`.
     pub(super) fn build(fields: &[Field], criteria: &[&Expr]) -> Formula {
-        let mut builder =
-            Builder { fields, nodes: Vec::new(), strings: HashMap::new(), local: HashMap::new(), mentioned: Vec::new() };
+        let mut builder = Builder {
+            fields,
+            nodes: Vec::new(),
+            strings: HashMap::new(),
+            local: HashMap::new(),
+            mentioned: Vec::new(),
+        };
         let roots = criteria
             .iter()
             .map(|expr| match builder.part(expr, true) {

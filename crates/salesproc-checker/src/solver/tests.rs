@@ -13,7 +13,14 @@ use CmpOp::{Eq, Ge, Gt, Le, Lt, Ne};
 // ---- helpers (shared with the property tests) ----
 
 pub(super) fn field(name: &str, ty: FieldType) -> Field {
-    Field { name: name.to_string(), ty, title: None, loc: Loc::default(), name_loc: Loc::default(), imported_from: None }
+    Field {
+        name: name.to_string(),
+        ty,
+        title: None,
+        loc: Loc::default(),
+        name_loc: Loc::default(),
+        imported_from: None,
+    }
 }
 
 pub(super) fn compare(f: u32, cmp: CmpOp, kind: ValueKind) -> Expr {
