@@ -1,22 +1,19 @@
 //! `salesproc check`: find the files, read their configuration, check them in parallel, print
 //! every diagnostic in a stable order.
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use salesproc_checker::Options;
 use salesproc_parser::source::{decode, LineIndex};
 use salesproc_parser::syntax::Date;
 use salesproc_parser::{Diagnostic, Severity, Span};
 
-use crate::args::{CheckArgs, ColorChoice, Deny};
-use crate::config::{Config, Discovery};
+use crate::args::{CheckArgs, Deny};
+use crate::config::Settings;
+use crate::input::{read_file, read_stdin};
 use crate::render;
 use crate::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
-
-/// Files larger than this are refused with a diagnostic before they are read.
-pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
 /// One checked file: its name as shown, its text, and its diagnostics in output order.
 #[derive(Debug)]
@@ -128,11 +125,7 @@ pub fn run(args: &CheckArgs, input: &mut dyn Read, out: &mut dyn Write, err: &mu
                 },
                 false => reports,
             };
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => render::color_wanted(),
-            };
+            let color = render::use_color(args.color, std::io::stdout().is_terminal());
             let rendered = render::render(args.format, &reports, color, args.quiet);
             if out.write_all(rendered.as_bytes()).is_err() {
                 return EXIT_FAILURE;
@@ -148,22 +141,8 @@ pub fn run(args: &CheckArgs, input: &mut dyn Read, out: &mut dyn Write, err: &mu
 
 /// Works out every file to check and its options; an error here is a failed run (exit 2).
 fn plan(args: &CheckArgs, input: &mut dyn Read) -> Result<Vec<Job>, String> {
-    let today = args.today.or_else(today);
-    let base = Options { today, ..Options::default() };
-    let fixed = match &args.config {
-        Some(path) => Some(Config::load(path).map_err(|e| format!("invalid configuration {e}"))?.apply(&base)),
-        None => None,
-    };
-    let mut discovery = Discovery::default();
-    let mut options_for = |file: &Path| -> Result<Options, String> {
-        if let Some(options) = &fixed {
-            return Ok(options.clone());
-        }
-        match discovery.for_file(file).map_err(|e| format!("invalid configuration {e}"))? {
-            Some((_, config)) => Ok(config.apply(&base)),
-            None => Ok(base.clone()),
-        }
-    };
+    let mut settings = Settings::new(args.config.as_deref(), args.today.or_else(today))?;
+    let mut options_for = |file: &Path| settings.options_for(file);
     let mut jobs = Vec::new();
     let mut stdin_seen = false;
     for path in &args.paths {
@@ -173,7 +152,8 @@ fn plan(args: &CheckArgs, input: &mut dyn Read) -> Result<Vec<Job>, String> {
             }
             let name = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
             let options = options_for(&name)?;
-            jobs.push(Job { input: Input::Stdin(read_stdin(input)), shown: display_path(&name), options });
+            let read = read_stdin(input).map_err(|failure| failure.describe("standard input"));
+            jobs.push(Job { input: Input::Stdin(read), shown: display_path(&name), options });
             continue;
         }
         let files = crate::files::collect(std::slice::from_ref(path))
@@ -188,27 +168,7 @@ fn plan(args: &CheckArgs, input: &mut dyn Read) -> Result<Vec<Job>, String> {
 
 /// Checks every job on all cores; the reports come back sorted by path, whatever the timing.
 fn check_all(jobs: Vec<Job>) -> Vec<FileReport> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len()).max(1);
-    let next = AtomicUsize::new(0);
-    let mut reports: Vec<(usize, Vec<FileReport>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(index) else { break };
-                        done.push((index, check_job(job)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    });
-    // Job order first, so that merging is independent of thread timing.
-    reports.sort_by_key(|(index, _)| *index);
-    merge(reports.into_iter().flat_map(|(_, reports)| reports).collect())
+    merge(crate::parallel::map(&jobs, check_job).into_iter().flatten().collect())
 }
 
 fn check_job(job: &Job) -> Vec<FileReport> {
@@ -251,37 +211,10 @@ fn merge(mut reports: Vec<FileReport>) -> Vec<FileReport> {
     merged
 }
 
-fn read_stdin(input: &mut dyn Read) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    input.take(MAX_FILE_SIZE + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read standard input: {e}"))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        return Err(too_large(None));
-    }
-    Ok(bytes)
-}
-
 fn read_input(input: &Input) -> Result<Vec<u8>, String> {
     match input {
         Input::Stdin(read) => read.clone(),
-        Input::File(path) => {
-            let size = std::fs::metadata(path).map_err(|e| format!("cannot read this file: {e}"))?.len();
-            if size > MAX_FILE_SIZE {
-                return Err(too_large(Some(size)));
-            }
-            std::fs::read(path).map_err(|e| format!("cannot read this file: {e}"))
-        }
-    }
-}
-
-fn too_large(size: Option<u64>) -> String {
-    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
-    match size {
-        Some(size) => format!(
-            "this file is {:.1} MiB, more than the {:.0} MiB salesproc reads; it was not read",
-            mib(size),
-            mib(MAX_FILE_SIZE)
-        ),
-        None => format!("standard input is more than the {:.0} MiB salesproc reads", mib(MAX_FILE_SIZE)),
+        Input::File(path) => read_file(path).map_err(|failure| failure.describe("this file")),
     }
 }
 

@@ -175,6 +175,39 @@ fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
     })
 }
 
+/// The checker options of every file of a run: from `--config` when it is given, else from the
+/// `salesproc.yaml` discovered for each file, on top of the run's base options.
+#[derive(Debug)]
+pub struct Settings {
+    base: Options,
+    fixed: Option<Options>,
+    discovery: Discovery,
+}
+
+impl Settings {
+    /// Settings for a run with an optional `--config` file and the date `stale-review` uses.
+    /// An invalid `--config` file is an error message for the user.
+    pub fn new(config: Option<&Path>, today: Option<salesproc_parser::syntax::Date>) -> Result<Settings, String> {
+        let base = Options { today, ..Options::default() };
+        let fixed = match config {
+            Some(path) => Some(Config::load(path).map_err(|e| format!("invalid configuration {e}"))?.apply(&base)),
+            None => None,
+        };
+        Ok(Settings { base, fixed, discovery: Discovery::default() })
+    }
+
+    /// The options for `file`; an invalid discovered configuration is an error message.
+    pub fn options_for(&mut self, file: &Path) -> Result<Options, String> {
+        if let Some(options) = &self.fixed {
+            return Ok(options.clone());
+        }
+        match self.discovery.for_file(file).map_err(|e| format!("invalid configuration {e}"))? {
+            Some((_, config)) => Ok(config.apply(&self.base)),
+            None => Ok(self.base.clone()),
+        }
+    }
+}
+
 /// Finds and caches the configuration of each directory.
 #[derive(Debug, Default)]
 pub struct Discovery {

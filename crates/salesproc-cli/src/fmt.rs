@@ -9,7 +9,6 @@
 use std::fs::OpenOptions;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use salesproc_parser::format::format;
 
@@ -121,29 +120,7 @@ fn prepare_all(files: &[PathBuf]) -> Vec<Prepared> {
         let formatted = format(&text);
         Ok((text, formatted))
     };
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len()).max(1);
-    if workers == 1 {
-        return files.iter().map(prepare).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, Prepared)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(file) = files.get(index) else { break };
-                        done.push((index, prepare(file)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    });
-    done.sort_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, prepared)| prepared).collect()
+    crate::parallel::map(files, prepare)
 }
 
 fn one_file(

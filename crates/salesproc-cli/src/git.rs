@@ -21,7 +21,7 @@
 use std::path::{Component, Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::check::MAX_FILE_SIZE;
+use crate::input::MAX_FILE_SIZE;
 
 /// Something git could not do, worded for the person running salesproc.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -14,8 +14,6 @@ use salesproc_parser::source::decode;
 use salesproc_parser::syntax::{LiteralValue, SourceFile};
 use salesproc_parser::{Diagnostic, ImportedFile, Span};
 
-use crate::check::MAX_FILE_SIZE;
-
 /// Imports nest at most this deep (a longer chain is almost certainly generated or a mistake,
 /// and the bound keeps the walk's stack small).
 pub const MAX_IMPORT_DEPTH: usize = 32;
@@ -196,11 +194,7 @@ impl Walk<'_> {
 }
 
 fn read(path: &Path) -> Result<String, String> {
-    let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
-    if size > MAX_FILE_SIZE {
-        return Err(format!("it is larger than {} MiB", MAX_FILE_SIZE / (1024 * 1024)));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = crate::input::read_file(path).map_err(|failure| failure.describe("it"))?;
     decode(&bytes).map(str::to_string).map_err(|d| d.message)
 }
 

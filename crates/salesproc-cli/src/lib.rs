@@ -15,8 +15,10 @@ pub mod fmt;
 pub mod git;
 pub mod graph;
 pub mod imports;
+pub mod input;
 pub mod load;
 pub mod new_only;
+pub mod parallel;
 pub mod render;
 pub mod yaml;
 

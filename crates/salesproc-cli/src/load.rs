@@ -10,7 +10,8 @@ use salesproc_parser::source::{decode, LineIndex};
 use salesproc_parser::Diagnostic;
 
 use crate::args::{ColorChoice, Format};
-use crate::check::{display_path, FileReport, MAX_FILE_SIZE};
+use crate::check::{display_path, FileReport};
+use crate::input::{read_file, read_stdin, ReadFailure};
 use crate::{EXIT_FAILURE, EXIT_FINDINGS};
 
 /// A file read and resolved into its model.
@@ -26,13 +27,7 @@ pub struct Loaded {
 
 /// Whether to colour reports written to standard error.
 pub fn stderr_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
-        }
-    }
+    crate::render::use_color(choice, std::io::stderr().is_terminal())
 }
 
 /// Writes `diagnostics` about `text` (shown as `shown`) to `err` as `check` would.
@@ -45,31 +40,13 @@ pub fn report(err: &mut dyn Write, shown: &str, text: &str, diagnostics: Vec<Dia
 /// Reads `path` (or standard input for `-`) as text. A failure is a message for the user.
 pub fn read_text(path: &Path, input: &mut dyn Read) -> Result<String, ReadError> {
     let bytes = if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        input
-            .take(MAX_FILE_SIZE + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| ReadError::Io(format!("cannot read standard input: {e}")))?;
-        if bytes.len() as u64 > MAX_FILE_SIZE {
-            return Err(ReadError::Io(format!(
-                "standard input is more than the {} MiB salesproc reads",
-                MAX_FILE_SIZE >> 20
-            )));
-        }
-        bytes
+        read_stdin(input).map_err(|failure| ReadError::Io(failure.describe("standard input")))?
     } else {
         let shown = display_path(path);
-        let metadata = std::fs::metadata(path).map_err(|e| ReadError::Io(format!("cannot read `{shown}`: {e}")))?;
-        if metadata.is_dir() {
-            return Err(ReadError::Io(format!("`{shown}` is a directory: give one .salesproc file")));
-        }
-        if metadata.len() > MAX_FILE_SIZE {
-            return Err(ReadError::Io(format!(
-                "`{shown}` is larger than the {} MiB salesproc reads; it was not read",
-                MAX_FILE_SIZE >> 20
-            )));
-        }
-        std::fs::read(path).map_err(|e| ReadError::Io(format!("cannot read `{shown}`: {e}")))?
+        read_file(path).map_err(|failure| match failure {
+            ReadFailure::Directory => ReadError::Io(format!("`{shown}` is a directory: give one .salesproc file")),
+            other => ReadError::Io(other.describe(&format!("`{shown}`"))),
+        })?
     };
     match decode(&bytes) {
         Ok(text) => Ok(text.to_string()),

@@ -30,8 +30,8 @@ use salesproc_parser::Diagnostic;
 use serde::Serialize;
 
 use crate::args::{DiffArgs, DiffDeny, DiffFormat};
-use crate::check::{display_path, MAX_FILE_SIZE};
-use crate::config::{Config, Discovery};
+use crate::check::display_path;
+use crate::config::Settings;
 use crate::git::Repo;
 use crate::{EXIT_FAILURE, EXIT_FINDINGS, EXIT_OK};
 use compare::Change;
@@ -289,22 +289,8 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 
 /// Reads, checks and compares everything the arguments name.
 fn build(args: &DiffArgs) -> Result<DiffReport, String> {
-    let today = args.today.or_else(crate::check::today);
-    let base = Options { today, ..Options::default() };
-    let fixed = match &args.config {
-        Some(path) => Some(Config::load(path).map_err(|e| format!("invalid configuration {e}"))?.apply(&base)),
-        None => None,
-    };
-    let mut discovery = Discovery::default();
-    let mut options_for = |file: &Path| -> Result<Options, String> {
-        if let Some(options) = &fixed {
-            return Ok(options.clone());
-        }
-        match discovery.for_file(file).map_err(|e| format!("invalid configuration {e}"))? {
-            Some((_, config)) => Ok(config.apply(&base)),
-            None => Ok(base.clone()),
-        }
-    };
+    let mut settings = Settings::new(args.config.as_deref(), args.today.or_else(crate::check::today))?;
+    let mut options_for = |file: &Path| settings.options_for(file);
     match &args.git {
         Some(rev) => build_git(rev, &args.paths, &mut options_for),
         None => build_files(&args.paths, &mut options_for),
@@ -420,22 +406,13 @@ fn compare_bytes(
 }
 
 fn read_disk(path: &Path) -> Result<Vec<u8>, String> {
-    let cannot = |e: std::io::Error| format!("cannot read `{}`: {e}", path.display());
-    let metadata = std::fs::metadata(path).map_err(cannot)?;
-    if metadata.is_dir() {
-        return Err(format!(
+    crate::input::read_file(path).map_err(|failure| match failure {
+        crate::input::ReadFailure::Directory => format!(
             "`{}` is a directory: `salesproc diff OLD NEW` compares two files; to compare a directory with \
              its version at a git revision, use `salesproc diff --git REV {}`",
             path.display(),
             path.display()
-        ));
-    }
-    if metadata.len() > MAX_FILE_SIZE {
-        return Err(format!(
-            "`{}` is larger than the {} MiB salesproc reads",
-            path.display(),
-            MAX_FILE_SIZE / (1024 * 1024)
-        ));
-    }
-    std::fs::read(path).map_err(cannot)
+        ),
+        other => other.describe(&format!("`{}`", path.display())),
+    })
 }

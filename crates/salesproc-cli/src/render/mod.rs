@@ -6,8 +6,6 @@ mod json;
 mod sarif;
 mod short;
 
-use std::io::IsTerminal;
-
 use crate::args::Format;
 use crate::check::FileReport;
 
@@ -35,9 +33,14 @@ pub fn render(format: Format, reports: &[FileReport], color: bool, quiet: bool) 
     }
 }
 
-/// Whether to colour human output: only on a terminal, and never when `NO_COLOR` is set.
-pub fn color_wanted() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+/// Whether to colour human output written to a stream that `is_terminal` says is (or is not)
+/// a terminal: `auto` colours only on a terminal, and never when `NO_COLOR` is set.
+pub fn use_color(choice: crate::args::ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        crate::args::ColorChoice::Always => true,
+        crate::args::ColorChoice::Never => false,
+        crate::args::ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && is_terminal,
+    }
 }
 
 /// Counts of diagnostics by severity.
