@@ -1,6 +1,7 @@
 //! Running in CI and editors: configuration, suppressions through the command line, switches,
 //! standard input, imports, and many files at once.
 
+use salesproc_tests::salesproc as run;
 use salesproc_tests::{salesproc_with_input, TempDir};
 
 /// A small process that checks clean, with `extra` inserted in its first stage.
@@ -13,11 +14,6 @@ fn process(extra: &str) -> String {
 /// The same process with a handoff that has no SLA (a `missing-handoff-sla` warning).
 fn process_with_warning() -> String {
     process("").replace("advance to discovery owner ae within 2d", "advance to discovery owner ae")
-}
-
-fn run(args: &[&str]) -> (u8, String, String) {
-    std::env::set_var("SALESPROC_TODAY", salesproc_tests::TODAY);
-    salesproc_with_input(args, b"")
 }
 
 fn p(path: &std::path::Path) -> String {

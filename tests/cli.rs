@@ -1,21 +1,9 @@
 //! The command line end to end: exit codes, formats, ordering, and the examples.
 
-use std::ffi::OsString;
+use salesproc_tests::salesproc;
 use std::path::Path;
 
-use salesproc_cli::run_with;
-use salesproc_tests::{repository, root, salesproc_files, TODAY};
-
-/// Runs `salesproc` with `args`; returns (exit code, stdout, stderr).
-fn salesproc(args: &[&str]) -> (u8, String, String) {
-    // `stale-review` reads today's date from the environment; every test pins the same date.
-    std::env::set_var("SALESPROC_TODAY", TODAY);
-    let mut argv: Vec<OsString> = vec!["salesproc".into()];
-    argv.extend(args.iter().map(OsString::from));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run_with(argv, &mut out, &mut err);
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
-}
+use salesproc_tests::{repository, root, salesproc_files};
 
 fn path(p: &Path) -> String {
     p.to_string_lossy().into_owned()

@@ -7,20 +7,16 @@
 #[path = "support/git_repo.rs"]
 mod git_repo;
 
+use salesproc_tests::salesproc as run;
 use std::path::{Path, PathBuf};
 
 use salesproc_cli::diff::compare::ChangeKind;
 use salesproc_cli::diff::render;
 use salesproc_cli::diff::version::{Location, Version};
 use salesproc_cli::diff::{diff_versions, DiffReport, FileDiff, Source, Status};
-use salesproc_tests::{options, root, salesproc_with_input, TODAY};
+use salesproc_tests::{options, root};
 
 use git_repo::GitRepo;
-
-fn run(args: &[&str]) -> (u8, String, String) {
-    std::env::set_var("SALESPROC_TODAY", TODAY);
-    salesproc_with_input(args, b"")
-}
 
 fn fixture_dirs() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures_diff"))

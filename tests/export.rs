@@ -2,15 +2,12 @@
 //! built) validates against the committed JSON Schema `docs/export.schema.json`; JSON and YAML
 //! carry the same document; every key is documented in `docs/export.md`.
 
+use salesproc_tests::salesproc;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use salesproc_tests::{repository, root, salesproc_files, salesproc_with_input, TempDir};
 use serde_json::Value;
-
-fn salesproc(args: &[&str]) -> (u8, String, String) {
-    salesproc_with_input(args, b"")
-}
 
 fn export(file: &Path, format: &str) -> String {
     let (code, out, err) = salesproc(&["export", &file.to_string_lossy(), "--format", format]);

@@ -3,6 +3,7 @@
 //! with random layout, whitespace and comments; and the command writes only what changed,
 //! atomically, and refuses files with syntax errors.
 
+use salesproc_tests::salesproc;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
@@ -636,10 +637,6 @@ proptest! {
 // -------------------------------------------------------------------------------------------
 
 const MESSY: &str = "process \"Messy\" {\n role ae \"AE\" ; role sdr\n  field budget:money # in dollars\n start stage q {\n owner sdr\n probability 10%\n requires budget\n exit when budget>=10_000\n advance to won within 1d owner ae\n route to lost}\nstage won{terminal won}\n  stage lost { terminal lost }\n}";
-
-fn salesproc(args: &[&str]) -> (u8, String, String) {
-    salesproc_with_input(args, b"")
-}
 
 /// Applies a unified diff to `text`, the way `patch` would (enough for the diffs fmt prints).
 fn apply(text: &str, diff: &str) -> String {

@@ -2,6 +2,7 @@
 //! that no text from a checked file (names, strings, the file's own path) can end a command or
 //! start one of its own. The commands are read back here the way the Actions runner reads them.
 
+use salesproc_tests::salesproc;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -10,10 +11,9 @@ use serde_json::Value;
 
 use salesproc_cli::check::FileReport;
 use salesproc_cli::render::{render_github, render_json};
-use salesproc_cli::run_with;
 use salesproc_parser::source::LineIndex;
 use salesproc_parser::{Diagnostic, Label, Severity, Span};
-use salesproc_tests::{check_file, root, salesproc_files, TODAY};
+use salesproc_tests::{check_file, root, salesproc_files};
 
 /// A workflow command as the runner sees it.
 #[derive(Debug, PartialEq)]
@@ -63,16 +63,6 @@ fn unescape(text: &str, property: bool) -> Option<String> {
     }
     out.push_str(rest);
     Some(out)
-}
-
-/// Runs `salesproc` with `args`; returns (exit code, stdout, stderr).
-fn salesproc(args: &[OsString]) -> (u8, String, String) {
-    std::env::set_var("SALESPROC_TODAY", TODAY);
-    let mut argv: Vec<OsString> = vec!["salesproc".into()];
-    argv.extend(args.iter().cloned());
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run_with(argv, &mut out, &mut err);
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
 }
 
 /// A fresh directory for this test under Cargo's temporary directory for tests.
@@ -150,9 +140,10 @@ fn hostile_strings_and_names_stay_inside_their_command() {
     let file = dir.join("hostile.salesproc");
     std::fs::write(&file, HOSTILE).expect("write");
     let shown = file.to_string_lossy().replace('\\', "/");
-    let (code, output, err) = salesproc(&["check".into(), file.clone().into(), "--format".into(), "github".into()]);
+    let (code, output, err) =
+        salesproc::<OsString>(&["check".into(), file.clone().into(), "--format".into(), "github".into()]);
     assert_eq!((code, err.as_str()), (1, ""));
-    let (_, json, _) = salesproc(&["check".into(), file.into(), "--format".into(), "json".into()]);
+    let (_, json, _) = salesproc::<OsString>(&["check".into(), file.into(), "--format".into(), "json".into()]);
     let json: Value = serde_json::from_str(&json).expect("JSON");
     // The messages really do carry the hostile text, and the output still has one command each.
     let messages: Vec<&str> =
@@ -178,8 +169,9 @@ fn hostile_file_names_stay_inside_their_command() {
         let file = dir.join(name);
         std::fs::write(&file, "process \"P\" {\n  probabilty 10%\n}\n").expect("write");
         let shown = file.to_string_lossy().replace('\\', "/");
-        let (_, output, _) = salesproc(&["check".into(), file.clone().into(), "--format".into(), "github".into()]);
-        let (_, json, _) = salesproc(&["check".into(), file.into(), "--format".into(), "json".into()]);
+        let (_, output, _) =
+            salesproc::<OsString>(&["check".into(), file.clone().into(), "--format".into(), "github".into()]);
+        let (_, json, _) = salesproc::<OsString>(&["check".into(), file.into(), "--format".into(), "json".into()]);
         let json: Value = serde_json::from_str(&json).expect("JSON");
         assert!(!json["diagnostics"].as_array().expect("array").is_empty());
         assert_commands_match(&output, &json, &shown);

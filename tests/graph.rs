@@ -6,15 +6,12 @@
 //! `cargo test -p salesproc-tests --test graph -- --ignored render_docs_svg` regenerates the
 //! pictures in `docs/images/`.
 
+use salesproc_tests::salesproc;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use salesproc_tests::{repository, root, salesproc_files, salesproc_with_input, TempDir};
-
-fn salesproc(args: &[&str]) -> (u8, String, String) {
-    salesproc_with_input(args, b"")
-}
 
 fn examples() -> Vec<PathBuf> {
     let files = salesproc_files(&repository().join("examples"));

@@ -6,6 +6,7 @@
 //! `errorformat`, Emacs Lisp); each is translated here to the `regex` crate's syntax by the rules
 //! its editor applies, so what is tested is what the editor would match.
 
+use salesproc_tests::salesproc;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -14,8 +15,7 @@ use serde_json::Value as Json;
 use serde_yaml::Value as Yaml;
 
 use salesproc_cli::render::{render_github, render_short};
-use salesproc_cli::run_with;
-use salesproc_tests::{check_file, repository, root, TODAY};
+use salesproc_tests::{check_file, repository, root};
 
 /// The problem matcher's pattern, as `docs/integrations.md` gives it in `tasks.json`.
 const VSCODE_REGEXP: &str = r"^(.+?):(\d+):(\d+): (error|warning|info)\[([a-z0-9-]+)\]: (.*)$";
@@ -52,16 +52,6 @@ fn blocks(markdown: &str, language: &str) -> Vec<String> {
         }
     }
     found
-}
-
-/// Runs `salesproc` with `args`; returns (exit code, stdout, stderr).
-fn salesproc<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (u8, String, String) {
-    std::env::set_var("SALESPROC_TODAY", TODAY);
-    let mut argv: Vec<OsString> = vec!["salesproc".into()];
-    argv.extend(args.iter().map(|a| a.as_ref().to_os_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run_with(argv, &mut out, &mut err);
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
 }
 
 /// One diagnostic of the JSON format, for comparing with what a pattern extracted.

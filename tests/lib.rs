@@ -77,10 +77,18 @@ impl Drop for TempDir {
     }
 }
 
+/// Runs `salesproc` with `args` in-process, with nothing on standard input; returns
+/// (exit code, stdout, stderr). `stale-review` sees [`TODAY`].
+pub fn salesproc<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> (u8, String, String) {
+    salesproc_with_input(args, b"")
+}
+
 /// Runs `salesproc` with `args`, `stdin` as standard input; returns (exit code, stdout, stderr).
-pub fn salesproc_with_input(args: &[&str], stdin: &[u8]) -> (u8, String, String) {
+pub fn salesproc_with_input<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: &[u8]) -> (u8, String, String) {
+    // `stale-review` reads today's date from the environment; every test pins the same date.
+    std::env::set_var("SALESPROC_TODAY", TODAY);
     let mut argv: Vec<std::ffi::OsString> = vec!["salesproc".into()];
-    argv.extend(args.iter().map(std::ffi::OsString::from));
+    argv.extend(args.iter().map(|a| a.as_ref().to_os_string()));
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let mut input = stdin;
     let code = salesproc_cli::run_with_input(argv, &mut input, &mut out, &mut err);

@@ -5,18 +5,11 @@
 #[path = "support/git_repo.rs"]
 mod git_repo;
 
-use salesproc_tests::{salesproc_with_input, TempDir, TODAY};
+use salesproc_tests::salesproc as run;
+use salesproc_tests::salesproc_with_input as run_with_input;
+use salesproc_tests::TempDir;
 
 use git_repo::GitRepo;
-
-fn run(args: &[&str]) -> (u8, String, String) {
-    run_with_input(args, b"")
-}
-
-fn run_with_input(args: &[&str], stdin: &[u8]) -> (u8, String, String) {
-    std::env::set_var("SALESPROC_TODAY", TODAY);
-    salesproc_with_input(args, stdin)
-}
 
 /// A process with two findings: a handoff without SLA (`missing-handoff-sla`) and a field
 /// nobody reads (`unused-field`).

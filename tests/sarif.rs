@@ -2,15 +2,14 @@
 //! `tests/schemas/`, checked offline), results point at the right rules, levels and regions, and
 //! file names become URI references relative to the current directory.
 
-use std::ffi::OsString;
+use salesproc_tests::salesproc;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use salesproc_cli::check::{check_bytes, FileReport};
 use salesproc_cli::render::{render_json, render_sarif};
-use salesproc_cli::run_with;
-use salesproc_tests::{check_file, options, repository, root, salesproc_files, TODAY};
+use salesproc_tests::{check_file, options, repository, root, salesproc_files};
 
 /// The official schema's `language` pattern: a stray `]` makes it an invalid regular expression
 /// for strict (Unicode-mode) ECMA-262, which the `jsonschema` crate checks schemas against.
@@ -47,16 +46,6 @@ fn assert_valid(validator: &jsonschema::Validator, text: &str, what: &str) -> Va
     assert!(log["$schema"].as_str().is_some_and(|s| s.ends_with("sarif-schema-2.1.0.json")), "{what}");
     assert_eq!(log["runs"].as_array().map(Vec::len), Some(1), "{what}: exactly one run");
     log
-}
-
-/// Runs `salesproc` with `args`; returns (exit code, stdout, stderr).
-fn salesproc(args: &[&str]) -> (u8, String, String) {
-    std::env::set_var("SALESPROC_TODAY", TODAY);
-    let mut argv: Vec<OsString> = vec!["salesproc".into()];
-    argv.extend(args.iter().map(OsString::from));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run_with(argv, &mut out, &mut err);
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
 }
 
 /// Every fixture and corpus file, sorted.
