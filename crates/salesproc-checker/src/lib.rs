@@ -15,6 +15,8 @@ pub mod registry;
 mod rules;
 pub mod solver;
 pub mod suppress;
+#[cfg(test)]
+mod test_support;
 
 use std::collections::BTreeMap;
 

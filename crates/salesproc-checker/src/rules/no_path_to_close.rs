@@ -251,22 +251,12 @@ impl LoopInfo {
 
 #[cfg(test)]
 mod tests {
-    use salesproc_parser::analyze;
-
-    use crate::context::Context;
-    use crate::Options;
+    use crate::test_support::{process_text, run_rule};
 
     /// The `(stage name, message)` pairs the rule reports for `text`.
     fn findings(text: &str) -> Vec<(String, String)> {
-        let analysis = analyze(text);
-        assert!(analysis.diagnostics.is_empty(), "{:?}", analysis.diagnostics);
-        let model = analysis.model.expect("a model");
-        let process = model.process.as_ref().expect("a process");
-        let options = Options::default();
-        let cx = Context::new(&model, process, &options);
-        let mut out = Vec::new();
-        super::check(&cx, &mut out);
-        out.into_iter()
+        run_rule(text, super::check)
+            .into_iter()
             .map(|d| {
                 let name = text.get(d.span.start..d.span.end).unwrap_or_default().to_string();
                 (name, d.message)
@@ -278,25 +268,9 @@ mod tests {
         findings(text).into_iter().map(|(name, _)| name).collect()
     }
 
-    /// A process from `(stage, transitions)` pairs: `won` and `lost` are terminal, the first
-    /// stage is the start, every other stage is owned by `r`.
+    /// A process from `(stage, transitions)` pairs (see `process_text`).
     fn build(stages: &[(&str, &[&str])]) -> String {
-        let mut text = String::from("process \"p\" {\n  role r\n");
-        for (i, (name, transitions)) in stages.iter().enumerate() {
-            match *name {
-                "won" | "lost" => text.push_str(&format!("  stage {name} {{ terminal {name} }}\n")),
-                _ => {
-                    let start = if i == 0 { "start " } else { "" };
-                    text.push_str(&format!("  {start}stage {name} {{\n    owner r\n"));
-                    for t in *transitions {
-                        text.push_str(&format!("    {t}\n"));
-                    }
-                    text.push_str("  }\n");
-                }
-            }
-        }
-        text.push_str("}\n");
-        text
+        process_text("", stages)
     }
 
     #[test]

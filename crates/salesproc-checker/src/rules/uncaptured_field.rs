@@ -292,38 +292,13 @@ fn report(cx: &Context, field: FieldId, read: &Read, anywhere: bool) -> Diagnost
 
 #[cfg(test)]
 mod tests {
-    use salesproc_parser::analyze;
+    use crate::test_support::{process_text, run_rule};
 
-    use crate::context::Context;
-    use crate::Options;
-
-    /// A process with a `bool` field `x` from `(stage, statements)` pairs: `won` and `lost`
-    /// are terminal, the first stage is the start. Returns the messages the rule reports.
+    /// A process with `bool` fields `x` and `y` from `(stage, statements)` pairs (see
+    /// `process_text`). Returns the messages the rule reports.
     fn findings(stages: &[(&str, &[&str])]) -> Vec<String> {
-        let mut text = String::from("process \"p\" {\n  role r\n  field x: bool\n  field y: bool\n");
-        for (i, (name, lines)) in stages.iter().enumerate() {
-            match *name {
-                "won" | "lost" => text.push_str(&format!("  stage {name} {{ terminal {name} }}\n")),
-                _ => {
-                    let start = if i == 0 { "start " } else { "" };
-                    text.push_str(&format!("  {start}stage {name} {{\n    owner r\n"));
-                    for line in *lines {
-                        text.push_str(&format!("    {line}\n"));
-                    }
-                    text.push_str("  }\n");
-                }
-            }
-        }
-        text.push_str("}\n");
-        let analysis = analyze(&text);
-        assert!(analysis.diagnostics.is_empty(), "{:?}\n{text}", analysis.diagnostics);
-        let model = analysis.model.expect("a model");
-        let process = model.process.as_ref().expect("a process");
-        let options = Options::default();
-        let cx = Context::new(&model, process, &options);
-        let mut out = Vec::new();
-        super::check(&cx, &mut out);
-        out.into_iter().map(|d| d.message).collect()
+        let text = process_text("  field x: bool\n  field y: bool\n", stages);
+        run_rule(&text, super::check).into_iter().map(|d| d.message).collect()
     }
 
     #[test]
