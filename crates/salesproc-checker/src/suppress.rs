@@ -1,6 +1,8 @@
 //! Applying suppression comments to a file's diagnostics, after every rule has run, and
 //! reporting the ones that suppressed nothing (`unused-suppression`) or name no rule.
 
+use std::collections::HashMap;
+
 use salesproc_parser::diagnostic::rules as front_end;
 use salesproc_parser::suggest::closest;
 use salesproc_parser::suppression::{Suppression, SuppressionScope};
@@ -22,16 +24,24 @@ pub fn apply(
 ) -> Vec<Diagnostic> {
     // used[s][r]: whether rule r of suppression s suppressed something.
     let mut used: Vec<Vec<bool>> = suppressions.iter().map(|s| vec![false; s.rules.len()]).collect();
+    // The suppressions that can cover a diagnostic: the file-wide ones and those of its line
+    // (looking through every suppression for every diagnostic was quadratic).
+    let mut file_wide: Vec<usize> = Vec::new();
+    let mut by_line: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (s, suppression) in suppressions.iter().enumerate() {
+        match suppression.scope {
+            SuppressionScope::File => file_wide.push(s),
+            SuppressionScope::Line(line) => by_line.entry(line).or_default().push(s),
+        }
+    }
     let mut kept = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics {
         let line = line_of(diagnostic.span.start);
         let mut suppressed = false;
-        for (s, suppression) in suppressions.iter().enumerate() {
-            let covers = match suppression.scope {
-                SuppressionScope::File => true,
-                SuppressionScope::Line(l) => l == line,
-            };
-            if !covers || !suppressible(diagnostic.rule) {
+        let of_line = by_line.get(&line).map(Vec::as_slice).unwrap_or_default();
+        for &s in file_wide.iter().chain(of_line) {
+            let Some(suppression) = suppressions.get(s) else { continue };
+            if !suppressible(diagnostic.rule) {
                 continue;
             }
             for (r, name) in suppression.rules.iter().enumerate() {
@@ -48,6 +58,10 @@ pub fn apply(
         }
     }
     let unused_severity = options.severity(&unused_suppression::RULE);
+    // `allow-file(unused-suppression)` silences these too.
+    let silenced = suppressions.iter().any(|other| {
+        other.scope == SuppressionScope::File && other.rules.iter().any(|n| n.text == unused_suppression::RULE.name)
+    });
     for (s, suppression) in suppressions.iter().enumerate() {
         for (r, name) in suppression.rules.iter().enumerate() {
             if !suppressible(&name.text) {
@@ -63,10 +77,6 @@ pub fn apply(
                 unused_suppression::unused(&name.text, name.span, suppression.scope == SuppressionScope::File);
             finding.rule = unused_suppression::RULE.name;
             finding.severity = severity;
-            // `allow-file(unused-suppression)` silences these too.
-            let silenced = suppressions.iter().any(|other| {
-                other.scope == SuppressionScope::File && other.rules.iter().any(|n| n.text == finding.rule)
-            });
             if !silenced {
                 kept.push(finding);
             }

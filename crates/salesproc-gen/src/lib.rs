@@ -24,6 +24,8 @@
 
 #![warn(missing_docs)]
 
+pub mod fuzz;
+
 use std::fmt::Write as _;
 
 /// What to generate.
@@ -724,6 +726,24 @@ mod tests {
             assert_eq!(count, stages.max(8), "{stages}");
         }
         assert_ne!(process(Config { stages: 100, seed: 1 }), process(Config { stages: 100, seed: 2 }));
+    }
+
+    #[test]
+    fn generated_processes_check_clean() {
+        let options = salesproc_checker::Options {
+            today: salesproc_parser::syntax::Date::new(2026, 11, 25),
+            ..salesproc_checker::Options::default()
+        };
+        for seed in 0..4 {
+            for text in [process(Config { stages: 60 + seed as usize, seed }), small_process(seed, 3)] {
+                let found = salesproc_cli::check::check_text(&text, &options);
+                assert!(found.is_empty(), "seed {seed}: {:?}", found.first());
+            }
+        }
+        // And `fmt` takes them (the benchmark times it).
+        assert!(salesproc_parser::format::format(&small_process(1, 1)).is_ok());
+        let lines = small_process(1, 0).lines().count();
+        assert!((280..=320).contains(&lines), "{lines} lines");
     }
 
     #[test]

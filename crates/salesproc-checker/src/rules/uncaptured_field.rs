@@ -241,12 +241,12 @@ impl Walk {
 }
 
 fn collect(expr: &Expr, place: Place, reads: &mut [Vec<Read>]) {
-    let mut seen: Vec<FieldId> = Vec::new();
+    // A set, not a list: a criterion may name many fields.
+    let mut seen: std::collections::HashSet<FieldId> = std::collections::HashSet::new();
     expr.for_each_field(&mut |field, loc| {
-        if seen.contains(&field) {
+        if !seen.insert(field) {
             return;
         }
-        seen.push(field);
         if let Some(list) = reads.get_mut(field.0 as usize) {
             list.push(Read { place, loc });
         }
