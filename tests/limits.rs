@@ -6,9 +6,7 @@
 //! bounded would overflow it. A counting global allocator gives the most heap each check held at once, which
 //! must stay within a fixed multiple of the input's size. See `docs/robustness.md`.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::ffi::OsString;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use salesproc_checker::Options;
@@ -16,55 +14,8 @@ use salesproc_cli::check::{check_bytes, check_text};
 use salesproc_parser::Diagnostic;
 use salesproc_tests::options;
 
-/// The system allocator, counting the bytes live and the most ever live since the last reset.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn grow(bytes: usize) {
-    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(live, Ordering::Relaxed);
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            grow(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let ptr = unsafe { System.alloc_zeroed(layout) };
-        if !ptr.is_null() {
-            grow(layout.size());
-        }
-        ptr
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-            grow(new_size);
-        }
-        new
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static HEAP: salesproc_gen::heap::Counting = salesproc_gen::heap::Counting;
 
 /// Measured sections run one at a time: the counts are global.
 static MEASURING: Mutex<()> = Mutex::new(());
@@ -86,8 +37,7 @@ const MAX_HEAP_PER_BYTE: usize = 80;
 /// held at once above what was live before.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> (T, usize) {
     let _guard = MEASURING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let before = salesproc_gen::heap::start();
     let result = std::thread::Builder::new()
         .name("small-stack".into())
         .stack_size(STACK)
@@ -95,8 +45,7 @@ fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .expect("a thread")
         .join()
         .expect("the check must not panic");
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
-    (result, peak)
+    (result, salesproc_gen::heap::peak_since(before))
 }
 
 /// Checks `text` end to end (front end, rules, suppressions) on a small stack; asserts the

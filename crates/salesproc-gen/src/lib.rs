@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod fuzz;
+pub mod heap;
 
 use std::fmt::Write as _;
 
