@@ -16,7 +16,13 @@ pub fn render_human(reports: &[FileReport], color: bool) -> String {
     for report in reports {
         let source = NamedSource::new(&report.path, report.text.clone());
         for diagnostic in &report.diagnostics {
-            let report_diagnostic = Report { diagnostic, source: &source, text: &report.text };
+            let snippet = fits_a_snippet(report, diagnostic);
+            // Without a snippet, the message says where.
+            let location = (!snippet).then(|| {
+                let at = report.lines.line_col(&report.text, diagnostic.span.start);
+                format!("{}:{}:{}", report.path, at.line, at.column)
+            });
+            let report_diagnostic = Report { diagnostic, source: &source, text: &report.text, snippet, location };
             // Rendering into a String cannot fail; fall back to the message if it ever does.
             if handler.render_report(&mut out, &report_diagnostic).is_err() {
                 out.push_str(&diagnostic.message);
@@ -53,6 +59,29 @@ struct Report<'a> {
     diagnostic: &'a salesproc_parser::Diagnostic,
     source: &'a NamedSource<String>,
     text: &'a str,
+    /// Whether to show the source lines (see [`fits_a_snippet`]).
+    snippet: bool,
+    /// `path:line:column`, shown in the message when there is no snippet.
+    location: Option<String>,
+}
+
+/// The longest line shown as a snippet. Past it the report is the message and help alone: a
+/// snippet of a line of thousands of characters helps nobody, and miette 7 panics when it pads a
+/// label past column 65,535.
+const MAX_SNIPPET_LINE: usize = 4_000;
+
+/// Whether every line a diagnostic points at is short enough to show.
+fn fits_a_snippet(report: &FileReport, diagnostic: &salesproc_parser::Diagnostic) -> bool {
+    let spans = std::iter::once(diagnostic.span).chain(diagnostic.labels.iter().map(|l| l.span));
+    spans.into_iter().all(|span| {
+        [span.start, span.end].iter().all(|offset| {
+            let offset = (*offset).min(report.text.len());
+            let bytes = report.text.as_bytes();
+            let line_start = bytes[..offset].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            let line_end = bytes[offset..].iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| offset + i);
+            line_end - line_start <= MAX_SNIPPET_LINE
+        })
+    })
 }
 
 impl Report<'_> {
@@ -79,7 +108,10 @@ impl std::fmt::Debug for Report<'_> {
 
 impl std::fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        match &self.location {
+            Some(location) => write!(f, "{} (at {location}; the line is too long to show)", self.diagnostic.message),
+            None => f.write_str(&self.diagnostic.message),
+        }
     }
 }
 
@@ -103,10 +135,13 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(self.source)
+        self.snippet.then_some(self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.snippet {
+            return None;
+        }
         let primary = LabeledSpan::new_primary_with_span(None, self.span(self.diagnostic.span));
         let secondary = self
             .diagnostic
