@@ -17,6 +17,14 @@ use salesproc_tests::options;
 #[global_allocator]
 static HEAP: salesproc_gen::heap::Counting = salesproc_gen::heap::Counting;
 
+/// Every test of this file runs alone: the heap counts are global, so another test allocating
+/// (building a 20 MB input, say) while one measures would be counted against it.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Measured sections run one at a time: the counts are global.
 static MEASURING: Mutex<()> = Mutex::new(());
 
@@ -97,11 +105,13 @@ fn process_with(criterion: &str, extra: &str) -> String {
 
 #[test]
 fn the_base_process_checks_clean() {
+    let _alone = alone();
     assert_eq!(rules(&check_hostile("base", process_with("ok", ""))), Vec::<&str>::new());
 }
 
 #[test]
 fn parentheses_nested_100_000_deep() {
+    let _alone = alone();
     let depth = 100_000;
     let nested = format!("{}ok{}", "(".repeat(depth), ")".repeat(depth));
     let found = check_hostile("parentheses", process_with(&nested, ""));
@@ -122,6 +132,7 @@ fn parentheses_nested_100_000_deep() {
 
 #[test]
 fn nesting_at_the_limit_checks_on_a_small_stack() {
+    let _alone = alone();
     let depth = salesproc_parser::MAX_PAREN_DEPTH;
     let nested = format!("{}not ok or ok{}", "(ok and ".repeat(depth - 1) + "(", ")".repeat(depth));
     assert_eq!(rules(&check_hostile("at the limit", process_with(&nested, ""))), Vec::<&str>::new());
@@ -129,6 +140,7 @@ fn nesting_at_the_limit_checks_on_a_small_stack() {
 
 #[test]
 fn not_repeated_100_000_times() {
+    let _alone = alone();
     let even = |n: usize| process_with(&format!("{}ok", "not ".repeat(n)), "");
     assert_eq!(rules(&assert_linear("even nots", 100_000, even)), Vec::<&str>::new());
     // An odd count leaves `not ok`, which can still hold: the process is still clean.
@@ -142,6 +154,7 @@ fn not_repeated_100_000_times() {
 
 #[test]
 fn a_string_literal_of_20_mb() {
+    let _alone = alone();
     let unit = "é and \\\"quoted\\\" ";
     let goal = |bytes: usize| process_with("ok", &format!("    goal \"{}\"\n", unit.repeat(bytes / unit.len() + 1)));
     assert!(goal(20_000_000).len() > 20_000_000);
@@ -167,6 +180,7 @@ fn chain(stages: usize) -> String {
 
 #[test]
 fn a_hundred_thousand_stages() {
+    let _alone = alone();
     let found = assert_linear("100,000 stages", 100_000, chain);
     // More than 12 open stages: the one warning.
     assert_eq!(rules(&found), ["process-too-complex"], "{:?}", found.first());
@@ -175,6 +189,7 @@ fn a_hundred_thousand_stages() {
 
 #[test]
 fn a_line_of_10_mb() {
+    let _alone = alone();
     // A whole process on one line: about 130,000 one-line stages.
     let one_line = |bytes: usize| {
         let mut line = String::from("process \"P\" { owner r; role r; field ok: bool");
@@ -202,6 +217,7 @@ fn a_line_of_10_mb() {
 
 #[test]
 fn many_diagnostics_on_one_long_line_render_in_linear_time() {
+    let _alone = alone();
     // 20,000 unused roles on one line of 250 kB: the short and JSON formats find each
     // diagnostic's column from a nearby checkpoint instead of the start of the line (it used
     // to be quadratic: 14 MB of them took more than 100 s).
@@ -220,6 +236,7 @@ fn many_diagnostics_on_one_long_line_render_in_linear_time() {
 
 #[test]
 fn a_suppression_on_every_line() {
+    let _alone = alone();
     // 100,000 roles, each with its own suppression comment: each diagnostic is matched
     // against the suppressions of its line only (matching against all of them took 2 s for
     // 40,000 in a release build, and grew with the square).
@@ -250,6 +267,7 @@ fn salesproc(args: &[&str]) -> (u8, String, String) {
 
 #[test]
 fn files_over_the_size_limit_are_refused_before_they_are_read() {
+    let _alone = alone();
     let limit = salesproc_cli::input::MAX_FILE_SIZE;
     let dir = scratch("too-large");
     let path = dir.join("huge.salesproc");
@@ -277,6 +295,7 @@ fn files_over_the_size_limit_are_refused_before_they_are_read() {
 
 #[test]
 fn standard_input_over_the_size_limit_is_refused() {
+    let _alone = alone();
     let limit = salesproc_cli::input::MAX_FILE_SIZE;
     let mut input = std::io::Read::take(std::io::repeat(b' '), limit + 2);
     let error = salesproc_cli::input::read_stdin(&mut input).expect_err("refused");
@@ -285,6 +304,7 @@ fn standard_input_over_the_size_limit_is_refused() {
 
 #[test]
 fn a_diagnostic_past_column_65_535_renders_in_the_human_format() {
+    let _alone = alone();
     // miette pads a label with `{:width$}`, and a width past `u16::MAX` panics ("Formatting
     // argument out of range", miette 7.6.0 graphical.rs:1159); render/human.rs shows no snippet
     // for lines that long, and says where in the message instead.
