@@ -8,7 +8,7 @@
 mod git_repo;
 
 use salesproc_tests::salesproc as run;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use salesproc_cli::diff::compare::ChangeKind;
 use salesproc_cli::diff::render;
@@ -17,17 +17,6 @@ use salesproc_cli::diff::{diff_versions, DiffReport, FileDiff, Source, Status};
 use salesproc_tests::{options, root};
 
 use git_repo::GitRepo;
-
-fn fixture_dirs() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures_diff"))
-        .expect("tests/fixtures_diff exists")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
 
 /// Compares a fixture pair; a missing side is a file that does not exist there.
 fn diff_fixture(dir: &Path) -> DiffReport {
@@ -82,7 +71,7 @@ fn expect(report: &DiffReport, kind: ChangeKind, subject: &str, old: Option<&str
 #[test]
 fn fixtures_match_their_snapshots() {
     let mut failures = Vec::new();
-    for dir in fixture_dirs() {
+    for dir in salesproc_tests::fixture_dirs("fixtures_diff") {
         let report = diff_fixture(&dir);
         let snapshot = format!(
             "{}---------------------------------------- markdown\n{}---------------------------------------- json\n{}",
@@ -107,7 +96,7 @@ fn fixtures_match_their_snapshots() {
 #[test]
 fn every_kind_of_change_appears_in_a_fixture() {
     let mut seen = std::collections::BTreeSet::new();
-    for dir in fixture_dirs() {
+    for dir in salesproc_tests::fixture_dirs("fixtures_diff") {
         seen.extend(file_of(&diff_fixture(&dir)).changes.iter().map(|c| c.kind));
     }
     let missing: Vec<_> = ChangeKind::ALL.iter().filter(|k| !seen.contains(k)).collect();

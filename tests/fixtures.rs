@@ -8,17 +8,6 @@ use salesproc_cli::args::Format;
 use salesproc_cli::render::{render, render_json};
 use salesproc_tests::{check_file, root, salesproc_files};
 
-fn fixture_dirs() -> Vec<std::path::PathBuf> {
-    let mut dirs: Vec<_> = std::fs::read_dir(root().join("fixtures"))
-        .expect("tests/fixtures exists")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
 fn check_fixture(dir: &Path, file: &Path) -> Result<(), String> {
     let dir_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     let rule = dir_name.replace('_', "-");
@@ -65,7 +54,7 @@ fn selected(dir: &Path) -> bool {
 fn fixtures_match_their_snapshots() {
     let mut failures = Vec::new();
     let mut count = 0;
-    for dir in fixture_dirs().into_iter().filter(|d| selected(d)) {
+    for dir in salesproc_tests::fixture_dirs("fixtures").into_iter().filter(|d| selected(d)) {
         for file in salesproc_files(&dir) {
             count += 1;
             if let Err(failure) = check_fixture(&dir, &file) {

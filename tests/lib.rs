@@ -30,6 +30,19 @@ pub fn check_file(path: &Path, shown: &str) -> FileReport {
     check_bytes(shown, &bytes, &options())
 }
 
+/// The directories directly in `tests/<name>`, sorted (one per fixture group).
+pub fn fixture_dirs(name: &str) -> Vec<PathBuf> {
+    let dir = root().join(name);
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
 /// The `*.salesproc` files directly in `dir`, sorted.
 pub fn salesproc_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
